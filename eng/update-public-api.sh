@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates PublicAPI.Unshipped.txt of every shipped package from its code (the analyzer's code fix).
+# Shipped API (PublicAPI.Shipped.txt) is never touched: moving lines there is a release step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for proj in src/*/*.csproj; do
+  dir=$(dirname "$proj")
+  [ -f "$dir/PublicAPI.Shipped.txt" ] || echo "#nullable enable" > "$dir/PublicAPI.Shipped.txt"
+  echo "#nullable enable" > "$dir/PublicAPI.Unshipped.txt"
+done
+for proj in src/*/*.csproj; do
+  dotnet format analyzers "$proj" --diagnostics RS0016 --severity warn || true
+done

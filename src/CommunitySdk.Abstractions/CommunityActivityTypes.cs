@@ -1,0 +1,17 @@
+namespace CommunitySdk;
+
+/// <summary>Activity types the core itself handles. Features declare their own command types beside their services.</summary>
+public static class CommunityActivityTypes
+{
+    /// <summary>A member joins the community. Profile attributes are carried with the <see cref="ProfileAttributePrefix"/> prefix.</summary>
+    public const string MemberJoined = "member.joined";
+
+    /// <summary>A member's profile attributes change.</summary>
+    public const string MemberProfileUpdated = "member.profile_updated";
+
+    /// <summary>Prefix of activity attributes that carry profile attributes (for example <c>profile.city</c>).</summary>
+    public const string ProfileAttributePrefix = "profile.";
+
+    /// <summary>The attribute of a <see cref="MemberJoined"/> activity carrying the referral code the member joined with.</summary>
+    public const string ReferralCodeAttribute = "referral.code";
+}

@@ -1,0 +1,104 @@
+namespace CommunitySdk;
+
+/// <summary>Base class of every exception the SDK throws on purpose.</summary>
+public abstract class CommunityException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    protected CommunityException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Input was rejected. <see cref="Field"/> names the offending field (for example <c>activity.type</c> or
+/// <c>activity.attributes[city]</c>) and <see cref="Reason"/> says what is wrong. Nothing was written.
+/// </summary>
+public class CommunityValidationException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="field">The offending field.</param>
+    /// <param name="reason">What is wrong with it.</param>
+    public CommunityValidationException(string field, string reason)
+        : base($"Invalid {field}: {reason}.")
+    {
+        Field = field;
+        Reason = reason;
+    }
+
+    /// <summary>The offending field.</summary>
+    public string Field { get; }
+
+    /// <summary>What is wrong with the field.</summary>
+    public string Reason { get; }
+}
+
+/// <summary>
+/// An activity reused an idempotency key that was already recorded with a different payload. Retrying
+/// the same payload is fine (it returns the first outcome); reusing a key for something else is a bug.
+/// </summary>
+public sealed class IdempotencyConflictException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="idempotencyKey">The reused key.</param>
+    /// <param name="existingActivityId">The activity first recorded under that key.</param>
+    public IdempotencyConflictException(CommunityId community, string idempotencyKey, long existingActivityId)
+        : base($"Idempotency key '{idempotencyKey}' in community '{community}' was already used by activity {existingActivityId} with a different payload.")
+    {
+        Community = community;
+        IdempotencyKey = idempotencyKey;
+        ExistingActivityId = existingActivityId;
+    }
+
+    /// <summary>The community.</summary>
+    public CommunityId Community { get; }
+
+    /// <summary>The reused key.</summary>
+    public string IdempotencyKey { get; }
+
+    /// <summary>The activity first recorded under the key.</summary>
+    public long ExistingActivityId { get; }
+}
+
+/// <summary>The member has not joined the community (and automatic joining is off).</summary>
+public sealed class MemberNotFoundException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The unknown member.</param>
+    public MemberNotFoundException(CommunityId community, MemberId member)
+        : base($"Member '{member}' has not joined community '{community}'.")
+    {
+        Community = community;
+        Member = member;
+    }
+
+    /// <summary>The community.</summary>
+    public CommunityId Community { get; }
+
+    /// <summary>The unknown member.</summary>
+    public MemberId Member { get; }
+}
+
+/// <summary>The member already joined the community; a member joins once (the inviter is set at join).</summary>
+public sealed class MemberAlreadyJoinedException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    public MemberAlreadyJoinedException(CommunityId community, MemberId member)
+        : base($"Member '{member}' already joined community '{community}'.")
+    {
+        Community = community;
+        Member = member;
+    }
+
+    /// <summary>The community.</summary>
+    public CommunityId Community { get; }
+
+    /// <summary>The member.</summary>
+    public MemberId Member { get; }
+}

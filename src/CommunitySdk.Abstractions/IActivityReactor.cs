@@ -1,0 +1,59 @@
+namespace CommunitySdk;
+
+/// <summary>
+/// A feature's reaction to activities. Reactors run in ascending <see cref="Order"/> inside one unit of
+/// work (membership 0, points 100, badges 200, referrals 300, scoring 400); each adds effects to the
+/// <see cref="ActivityContext"/>. Throwing rejects the whole activity and leaves state unchanged.
+/// </summary>
+public interface IActivityReactor
+{
+    /// <summary>Where this reactor runs in the chain; lower runs first.</summary>
+    int Order { get; }
+
+    /// <summary>Reacts to one activity.</summary>
+    /// <param name="context">The unit of work.</param>
+    /// <param name="cancellationToken">Cancels the activity.</param>
+    /// <returns>A task that completes when the reactor is done.</returns>
+    ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A read model derived from the log: it folds committed activities and their events into state that a
+/// feature's queries read. Projections are applied after commit, in log order, exactly once per activity,
+/// and can be rebuilt by replay.
+/// </summary>
+public interface ICommunityProjection
+{
+    /// <summary>Folds one committed activity (and its events) into the projection. Must not throw.</summary>
+    /// <param name="committed">The committed activity.</param>
+    void Apply(CommittedActivity committed);
+
+    /// <summary>Forgets everything about one community (before a replay).</summary>
+    /// <param name="community">The community.</param>
+    void Reset(CommunityId community);
+}
+
+/// <summary>
+/// Handles one kind of event after commit. Delivery is at least once: the same event may arrive twice
+/// (dedupe on <see cref="CommunityEvent.ActivityId"/> and <see cref="CommunityEvent.Index"/>). A handler
+/// that throws has the event delivered again later.
+/// </summary>
+/// <typeparam name="TEvent">The event type, or <see cref="CommunityEvent"/> for every event.</typeparam>
+public interface ICommunityEventSubscriber<in TEvent>
+    where TEvent : CommunityEvent
+{
+    /// <summary>Handles the event.</summary>
+    /// <param name="communityEvent">The event.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task that completes when handled.</returns>
+    ValueTask HandleAsync(TEvent communityEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>Tells the calendar of each community: its time zone, where daily caps, windows and streaks are cut.</summary>
+public interface ICommunityCalendar
+{
+    /// <summary>The community's time zone.</summary>
+    /// <param name="community">The community.</param>
+    /// <returns>The time zone.</returns>
+    TimeZoneInfo GetTimeZone(CommunityId community);
+}

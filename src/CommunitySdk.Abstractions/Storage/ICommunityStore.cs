@@ -1,0 +1,95 @@
+namespace CommunitySdk.Storage;
+
+/// <summary>
+/// The system of record: each community's append-only activity log (with the events every activity
+/// produced), the idempotency index and the outbox. Feature state is derived from it by projections.
+/// Providers: in-memory (core), SQLite, PostgreSQL. Every provider passes the conformance suite.
+/// </summary>
+public interface ICommunityStore
+{
+    /// <summary>
+    /// Opens the single write session of a community: while it is open no other writer of that community
+    /// (in this process or, for shared stores, in any process) can commit. Dispose it to release.
+    /// </summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancels waiting for the session.</param>
+    /// <returns>The session.</returns>
+    ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default);
+
+    /// <summary>The id of the last committed activity of the community, 0 when none.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The last id.</returns>
+    ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default);
+
+    /// <summary>The activity committed under an idempotency key, or <see langword="null"/>.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="idempotencyKey">The key.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The committed activity or <see langword="null"/>.</returns>
+    ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The community's log after an id, in order.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="afterActivityId">Only activities with a larger id (0 for all).</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The activities.</returns>
+    IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>A member's activities, newest first.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="page">The page.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>One page.</returns>
+    ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>Outbox entries not yet delivered, oldest first.</summary>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries.</returns>
+    ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks outbox entries delivered; they are not returned again.</summary>
+    /// <param name="entryIds">The entries' ids.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a failed delivery attempt of outbox entries; they stay pending.</summary>
+    /// <param name="entryIds">The entries' ids.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The single writer of one community. Everything committed through it is atomic.</summary>
+public interface ICommunityWriteSession : IAsyncDisposable
+{
+    /// <summary>The community.</summary>
+    CommunityId Community { get; }
+
+    /// <summary>The id of the last committed activity when the session opened (or after its own commit).</summary>
+    long LastActivityId { get; }
+
+    /// <summary>The activity committed under an idempotency key, or <see langword="null"/>.</summary>
+    /// <param name="idempotencyKey">The key.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The committed activity or <see langword="null"/>.</returns>
+    ValueTask<CommittedActivity?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends the activity with its events and puts the events in the outbox, atomically. Its id must be
+    /// <see cref="LastActivityId"/> + 1. When this returns, the activity is durable.
+    /// </summary>
+    /// <param name="activity">The activity and its events.</param>
+    /// <param name="cancellationToken">Cancellation (before the commit starts).</param>
+    /// <returns>A task.</returns>
+    ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An event waiting in the outbox to be published.</summary>
+/// <param name="Id">The entry's id.</param>
+/// <param name="Event">The event.</param>
+/// <param name="Attempts">Failed delivery attempts so far.</param>
+public sealed record OutboxEntry(long Id, CommunityEvent Event, int Attempts);

@@ -1,0 +1,83 @@
+using CommunitySdk.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CommunitySdk;
+
+/// <summary>Stores, reactors, projections and subscribers on an <see cref="ICommunitySdkBuilder"/>.</summary>
+public static class CommunitySdkBuilderExtensions
+{
+    /// <summary>Uses <typeparamref name="TStore"/> (a singleton) as the store, replacing any store registered before.</summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UseStore<TStore>(this ICommunitySdkBuilder builder)
+        where TStore : class, ICommunityStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICommunityStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>Uses the store the factory creates (once, as a singleton), replacing any store registered before.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the store.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UseStore(this ICommunitySdkBuilder builder, Func<IServiceProvider, ICommunityStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.Replace(ServiceDescriptor.Singleton(factory));
+        return builder;
+    }
+
+    /// <summary>Uses the in-memory store (the default): nothing survives the process.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UseInMemoryStore(this ICommunitySdkBuilder builder) => builder.UseStore<InMemoryCommunityStore>();
+
+    /// <summary>Adds a reactor (a singleton) to the activity pipeline. Adding the same type twice adds it once.</summary>
+    /// <typeparam name="TReactor">The reactor type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddReactor<TReactor>(this ICommunitySdkBuilder builder)
+        where TReactor : class, IActivityReactor
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IActivityReactor, TReactor>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a projection (a singleton, also resolvable as <typeparamref name="TProjection"/> for the feature's
+    /// queries). Adding the same type twice adds it once.
+    /// </summary>
+    /// <typeparam name="TProjection">The projection type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddProjection<TProjection>(this ICommunitySdkBuilder builder)
+        where TProjection : class, ICommunityProjection
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TProjection>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICommunityProjection, TProjection>(sp => sp.GetRequiredService<TProjection>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a subscriber (scoped: one instance per relay batch) of <typeparamref name="TEvent"/>, called after
+    /// commit, at least once per event. Use <see cref="CommunityEvent"/> to receive every event.
+    /// </summary>
+    /// <typeparam name="TEvent">The event type.</typeparam>
+    /// <typeparam name="TSubscriber">The subscriber type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddSubscriber<TEvent, TSubscriber>(this ICommunitySdkBuilder builder)
+        where TEvent : CommunityEvent
+        where TSubscriber : class, ICommunityEventSubscriber<TEvent>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ICommunityEventSubscriber<TEvent>, TSubscriber>());
+        return builder;
+    }
+}

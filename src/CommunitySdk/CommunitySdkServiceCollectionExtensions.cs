@@ -1,0 +1,74 @@
+using CommunitySdk.Internal;
+using System.Diagnostics.Metrics;
+using CommunitySdk.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CommunitySdk;
+
+/// <summary>Registers CommunitySdk in an <see cref="IServiceCollection"/>.</summary>
+public static class CommunitySdkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the core: the activity pipeline (<see cref="ICommunity"/>), the member directory, replay, the
+    /// outbox relay and the in-memory store (replace it with <c>UseSqlite</c> or another store). Safe to call
+    /// more than once; every service is added with <c>TryAdd</c>, so a host may register its own first.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The builder, to add features and a store.</returns>
+    public static ICommunitySdkBuilder AddCommunitySdk(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<CommunityOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommunityOptions>, CommunityOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
+        services.TryAddSingleton<ICommunityCalendar, CommunityCalendar>();
+        services.TryAddSingleton(sp => new CommunityMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ProjectionCoordinator>();
+        services.TryAddSingleton<IProjectionSynchronizer>(sp => sp.GetRequiredService<ProjectionCoordinator>());
+        services.TryAddSingleton<MemberDirectoryProjection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICommunityProjection, MemberDirectoryProjection>(sp => sp.GetRequiredService<MemberDirectoryProjection>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActivityReactor, MembershipReactor>());
+        services.TryAddSingleton<ICommunity, ActivityPipeline>();
+        services.TryAddSingleton<IMemberDirectory, MemberDirectory>();
+        services.TryAddSingleton<ICommunityReplayer, CommunityReplayer>();
+        services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
+        return new CommunitySdkBuilder(services);
+    }
+
+    /// <summary>Adds the core and configures its options in code. See <see cref="AddCommunitySdk(IServiceCollection)"/>.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddCommunitySdk(this IServiceCollection services, Action<CommunityOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = services.AddCommunitySdk();
+        services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the core and binds its options from a configuration section (conventionally <c>Community</c>).
+    /// See <see cref="AddCommunitySdk(IServiceCollection)"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddCommunitySdk(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddCommunitySdk();
+        services.Configure<CommunityOptions>(configuration);
+        return builder;
+    }
+}

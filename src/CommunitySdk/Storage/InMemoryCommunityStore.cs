@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace CommunitySdk.Storage;
+
+/// <summary>
+/// A store that keeps everything in process memory: the default for tests, samples and previews. It
+/// honours the same contract as the durable providers (one writer per community, atomic commit,
+/// idempotency index, outbox) but nothing survives the process.
+/// </summary>
+public sealed class InMemoryCommunityStore : ICommunityStore
+{
+    private readonly ConcurrentDictionary<CommunityId, CommunityLog> _logs = new();
+    private readonly Lock _outboxLock = new();
+    private readonly SortedDictionary<long, OutboxEntry> _outbox = [];
+    private long _nextOutboxId;
+
+    /// <inheritdoc />
+    public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        var log = GetLog(community);
+        await log.Writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Session(this, log, community);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_logs.TryGetValue(Require(community), out var log) ? Volatile.Read(ref log.LastId) : 0L);
+
+    /// <inheritdoc />
+    public ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        return ValueTask.FromResult(_logs.TryGetValue(Require(community), out var log) ? log.Find(idempotencyKey) : null);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!_logs.TryGetValue(Require(community), out var log))
+        {
+            yield break;
+        }
+
+        const int chunk = 1024;
+        var next = (int)Math.Max(afterActivityId, 0);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            CommittedActivity[] batch;
+            lock (log.Sync)
+            {
+                var count = Math.Min(chunk, log.Entries.Count - next);
+                if (count <= 0)
+                {
+                    yield break;
+                }
+
+                batch = log.Entries.GetRange(next, count).ToArray();
+            }
+
+            next += batch.Length;
+            foreach (var entry in batch)
+            {
+                yield return entry;
+            }
+
+            await Task.Yield();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        page.Validate();
+        if (!_logs.TryGetValue(Require(community), out var log))
+        {
+            return ValueTask.FromResult(new ActivityPage([], null));
+        }
+
+        var items = new List<CommittedActivity>(page.PageSize);
+        var more = false;
+        lock (log.Sync)
+        {
+            if (log.ByMember.TryGetValue(member, out var indexes))
+            {
+                // indexes ascend by activity id; walk backwards from the cursor.
+                var before = page.Before ?? long.MaxValue;
+                for (var i = indexes.Count - 1; i >= 0; i--)
+                {
+                    var entry = log.Entries[indexes[i]];
+                    if (entry.ActivityId >= before)
+                    {
+                        continue;
+                    }
+
+                    if (items.Count == page.PageSize)
+                    {
+                        more = true;
+                        break;
+                    }
+
+                    items.Add(entry);
+                }
+            }
+        }
+
+        var next = more ? page with { Before = items[^1].ActivityId } : null;
+        return ValueTask.FromResult(new ActivityPage(items, next));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        lock (_outboxLock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(_outbox.Values.Take(max).ToArray());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entryIds);
+        lock (_outboxLock)
+        {
+            foreach (var id in entryIds)
+            {
+                _outbox.Remove(id);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entryIds);
+        lock (_outboxLock)
+        {
+            foreach (var id in entryIds)
+            {
+                if (_outbox.TryGetValue(id, out var entry))
+                {
+                    _outbox[id] = entry with { Attempts = entry.Attempts + 1 };
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static CommunityId Require(CommunityId community) =>
+        community.IsEmpty ? throw new CommunityValidationException("community", "is required") : community;
+
+    private CommunityLog GetLog(CommunityId community) => _logs.GetOrAdd(Require(community), static _ => new CommunityLog());
+
+    private void Commit(CommunityLog log, CommittedActivity activity)
+    {
+        lock (_outboxLock)
+        {
+            lock (log.Sync)
+            {
+                log.Entries.Add(activity);
+                log.ByKey.Add(activity.Activity.IdempotencyKey, activity);
+                if (!log.ByMember.TryGetValue(activity.Activity.Member, out var indexes))
+                {
+                    log.ByMember[activity.Activity.Member] = indexes = [];
+                }
+
+                indexes.Add(log.Entries.Count - 1);
+                Volatile.Write(ref log.LastId, activity.ActivityId);
+            }
+
+            foreach (var communityEvent in activity.Events)
+            {
+                var id = ++_nextOutboxId;
+                _outbox.Add(id, new OutboxEntry(id, communityEvent, 0));
+            }
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never used holds no unmanaged resource; logs live as long as the store.")]
+    private sealed class CommunityLog
+    {
+        public readonly SemaphoreSlim Writer = new(1, 1);
+        public readonly Lock Sync = new();
+        public readonly List<CommittedActivity> Entries = [];
+        public readonly Dictionary<string, CommittedActivity> ByKey = new(StringComparer.Ordinal);
+        public readonly Dictionary<MemberId, List<int>> ByMember = [];
+        public long LastId;
+
+        public CommittedActivity? Find(string key)
+        {
+            lock (Sync)
+            {
+                return ByKey.GetValueOrDefault(key);
+            }
+        }
+    }
+
+    private sealed class Session(InMemoryCommunityStore store, CommunityLog log, CommunityId community) : ICommunityWriteSession
+    {
+        private bool _disposed;
+
+        public CommunityId Community => community;
+
+        public long LastActivityId => Volatile.Read(ref log.LastId);
+
+        public ValueTask<CommittedActivity?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return ValueTask.FromResult(log.Find(idempotencyKey));
+        }
+
+        public ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(activity);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (activity.ActivityId != LastActivityId + 1)
+            {
+                throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {LastActivityId}.");
+            }
+
+            if (log.Find(activity.Activity.IdempotencyKey) is not null)
+            {
+                throw new InvalidOperationException($"Idempotency key '{activity.Activity.IdempotencyKey}' is already committed.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Commit(log, activity);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                log.Writer.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
