@@ -23,7 +23,12 @@ public static class CommunitySdkServiceCollectionExtensions
     public static ICommunitySdkBuilder AddCommunitySdk(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(CoreMarker)))
+        {
+            return new CommunitySdkBuilder(services);
+        }
 
+        services.AddSingleton<CoreMarker>();
         services.AddOptions<CommunityOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommunityOptions>, CommunityOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -71,4 +76,7 @@ public static class CommunitySdkServiceCollectionExtensions
         services.Configure<CommunityOptions>(configuration);
         return builder;
     }
+
+    /// <summary>Marks a collection the core was added to, so a second call adds nothing twice.</summary>
+    private sealed class CoreMarker;
 }

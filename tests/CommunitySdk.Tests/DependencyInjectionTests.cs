@@ -1,0 +1,144 @@
+using CommunitySdk.Storage;
+using CommunitySdk.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CommunitySdk.Tests;
+
+public class DependencyInjectionTests
+{
+    private static readonly Type[] PublicServices =
+    [
+        typeof(ICommunity), typeof(IMemberDirectory), typeof(ICommunityReplayer), typeof(ICommunityOutbox),
+        typeof(IProjectionSynchronizer), typeof(ICommunityStore), typeof(ICommunityCalendar), typeof(TimeProvider),
+    ];
+
+    [Fact]
+    public void Null_arguments_are_rejected()
+    {
+        IServiceCollection services = null!;
+        Assert.Throws<ArgumentNullException>(() => services.AddCommunitySdk());
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk((Action<CommunityOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk((IConfiguration)null!));
+        var builder = new ServiceCollection().AddCommunitySdk();
+        Assert.Throws<ArgumentNullException>(() => builder.UseStore(null!));
+        Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).UseInMemoryStore());
+        Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddReactor<ThrowingReactor>());
+        Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddProjection<CountingProjection>());
+    }
+
+    [Fact]
+    public void Every_service_resolves_as_a_singleton()
+    {
+        var services = new ServiceCollection();
+        services.AddCommunitySdk();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        foreach (var type in PublicServices)
+        {
+            Assert.NotNull(provider.GetRequiredService(type));
+            Assert.Equal(ServiceLifetime.Singleton, services.Last(d => d.ServiceType == type).Lifetime);
+            Assert.Same(provider.GetRequiredService(type), provider.GetRequiredService(type));
+        }
+
+        Assert.IsType<InMemoryCommunityStore>(provider.GetRequiredService<ICommunityStore>());
+    }
+
+    [Fact]
+    public async Task Calling_twice_registers_nothing_twice()
+    {
+        var once = new ServiceCollection();
+        once.AddCommunitySdk().AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
+        var twice = new ServiceCollection();
+        twice.AddCommunitySdk().AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
+        twice.AddCommunitySdk(o => o.TimeZone = "UTC").AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
+
+        static IEnumerable<string> Shape(IServiceCollection s) => s
+            .Where(d => !d.ServiceType.Name.StartsWith("IConfigureOptions", StringComparison.Ordinal))
+            .Select(d => $"{d.ServiceType} {d.ImplementationType}");
+        Assert.Equal(Shape(once), Shape(twice));
+
+        await using var provider = twice.BuildServiceProvider();
+        Assert.Equal(2, provider.GetServices<IActivityReactor>().Count());
+        Assert.Equal(2, provider.GetServices<ICommunityProjection>().Count());
+    }
+
+    [Fact]
+    public async Task Host_registrations_win_the_clock_and_any_service_can_be_replaced()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var calendar = new FixedCalendar();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<ICommunityCalendar>(calendar);
+        services.AddCommunitySdk();
+        await using var provider = services.BuildServiceProvider();
+
+        var outcome = await provider.GetRequiredService<ICommunity>().RecordAsync(Activities.Make("k"));
+        Assert.Equal(clock.GetUtcNow(), outcome.Record.RecordedAt);
+        Assert.Same(calendar, provider.GetRequiredService<ICommunityCalendar>());
+        Assert.True(calendar.Asked);
+    }
+
+    [Fact]
+    public async Task Options_are_validated_on_start_with_clear_messages()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCommunitySdk(o =>
+        {
+            o.TimeZone = "Mars/Olympus_Mons";
+            o.MaxClockSkew = TimeSpan.FromDays(3);
+            o.Communities["shop"] = new CommunitySettings { TimeZone = "Nowhere/Else" };
+        });
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(ex.Failures, f => f.Contains("Mars/Olympus_Mons", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Communities:shop:TimeZone", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains(nameof(CommunityOptions.MaxClockSkew), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Resolving_the_pipeline_without_a_host_also_validates()
+    {
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(o => o.OutboxBatchSize = 0);
+        using var provider = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ICommunity>());
+        Assert.Contains(ex.Failures, f => f.Contains(nameof(CommunityOptions.OutboxBatchSize), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_bind_from_configuration_including_per_community_time_zones()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Community:TimeZone"] = "Asia/Shanghai",
+            ["Community:AutoJoinMembers"] = "false",
+            ["Community:Communities:paris-club:TimeZone"] = "Europe/Paris",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(configuration.GetSection(CommunityOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<CommunityOptions>>().Value;
+        Assert.False(options.AutoJoinMembers);
+        var calendar = provider.GetRequiredService<ICommunityCalendar>();
+        Assert.Equal(TimeSpan.FromHours(8), calendar.GetTimeZone(new CommunityId("any")).BaseUtcOffset);
+        Assert.Equal(TimeSpan.FromHours(1), calendar.GetTimeZone(new CommunityId("paris-club")).BaseUtcOffset);
+    }
+
+    private sealed class FixedCalendar : ICommunityCalendar
+    {
+        public bool Asked { get; private set; }
+
+        public TimeZoneInfo GetTimeZone(CommunityId community)
+        {
+            Asked = true;
+            return TimeZoneInfo.Utc;
+        }
+    }
+}
