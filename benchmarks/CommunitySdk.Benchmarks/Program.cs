@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using CommunitySdk.Benchmarks;
+
+// Usage:
+//   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --filter '*'   full run (reports in BenchmarkDotNet.Artifacts)
+//   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --smoke        one iteration of everything, small data (CI)
+var smoke = args.Contains("--smoke");
+var rest = args.Where(a => a != "--smoke").ToArray();
+
+IConfig config = DefaultConfig.Instance
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddExporter(JsonExporter.Full); // the default config already exports GitHub markdown
+if (smoke)
+{
+    BenchmarkSettings.Smoke = true;
+    config = config
+        .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
+        .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+    if (rest.Length == 0)
+    {
+        rest = ["--filter", "*"];
+    }
+}
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkSettings).Assembly).Run(rest, config).ToArray();
+var failed = summaries.Where(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)).Select(s => s.Title).ToArray();
+if (failed.Length > 0)
+{
+    Console.Error.WriteLine($"Benchmarks failed: {string.Join(", ", failed)}");
+    return 1;
+}
+
+Console.WriteLine($"benchmarks: {summaries.Sum(s => s.Reports.Length)} run");
+return 0;

@@ -1,0 +1,58 @@
+// CommunitySdk quickstart: wire the SDK, simulate a small community for a few weeks on a fake clock,
+// print what happened. Run: dotnet run --project samples/Quickstart
+using CommunitySdk;
+using CommunitySdk.Quickstart;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+// 1. A clock we control, so weeks pass in milliseconds. A real app leaves TimeProvider.System in place.
+var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+
+// 2. Register the SDK in an ordinary service collection: one sentence of configuration.
+var services = new ServiceCollection();
+services.AddSingleton<TimeProvider>(clock);
+services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai");
+await using var provider = services.BuildServiceProvider();
+
+var community = provider.GetRequiredService<ICommunity>();
+var members = provider.GetRequiredService<IMemberDirectory>();
+var shop = new CommunityId("demo-shop");
+
+// 3. Simulate four weeks: members join, post, buy and meet up; the network sometimes retries a request.
+var simulation = new Simulation(community, members, clock, shop, seed: 2026);
+await simulation.RunAsync(members: 300, days: 28);
+
+// 4. Report.
+Console.WriteLine("CommunitySdk quickstart — a small community over 4 simulated weeks");
+Console.WriteLine(new string('=', 64));
+Console.WriteLine($"Members joined:           {await members.CountAsync(shop)}");
+Console.WriteLine($"Activities recorded:      {simulation.Recorded}");
+Console.WriteLine($"Retries answered safely:  {simulation.Retries} (same idempotency key, first outcome returned, nothing counted twice)");
+Console.WriteLine($"Rejected bad input:       {simulation.Rejected} (typed CommunityValidationException, nothing written)");
+Console.WriteLine();
+Console.WriteLine("Members by city:");
+var all = new List<MemberInfo>();
+for (var skip = 0; ; skip += 500)
+{
+    var page = await members.ListAsync(shop, skip, 500);
+    all.AddRange(page);
+    if (page.Count < 500)
+    {
+        break;
+    }
+}
+
+foreach (var city in all.GroupBy(m => m.City ?? "(none)").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+{
+    Console.WriteLine($"  {city.Key,-12} {city.Count(),4}");
+}
+
+var busiest = simulation.BusiestMember;
+var history = await community.GetHistoryAsync(shop, busiest, new ActivityPageRequest(PageSize: 5));
+Console.WriteLine();
+Console.WriteLine($"Latest activity of {busiest} (their history, newest first):");
+foreach (var item in history.Items)
+{
+    var local = TimeZoneInfo.ConvertTime(item.EffectiveTime, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+    Console.WriteLine($"  #{item.ActivityId,-6} {local:yyyy-MM-dd HH:mm}  {item.Activity.Type,-16} {item.Activity.Value?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) ?? ""}");
+}
