@@ -10,6 +10,7 @@ namespace CommunitySdk;
 public sealed class ActivityContext
 {
     private readonly List<CommunityEvent> _events = [];
+    private Dictionary<Type, object>? _state;
 
     /// <summary>Creates a context. The activity pipeline does this; tests of a reactor may too.</summary>
     /// <param name="activity">The validated activity.</param>
@@ -57,6 +58,26 @@ public sealed class ActivityContext
 
     /// <summary>The events emitted so far in this unit of work, in order.</summary>
     public IReadOnlyList<CommunityEvent> Events => _events;
+
+    /// <summary>
+    /// Per-unit-of-work state of a feature (for example a working copy of balances that already includes the
+    /// effects emitted so far). It lives as long as this context and is dropped with it on failure.
+    /// </summary>
+    /// <typeparam name="T">The state type; one instance per type.</typeparam>
+    /// <param name="factory">Creates the state on first use.</param>
+    /// <returns>The state.</returns>
+    public T GetOrAddState<T>(Func<T> factory)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _state ??= [];
+        if (!_state.TryGetValue(typeof(T), out var value))
+        {
+            _state[typeof(T)] = value = factory();
+        }
+
+        return (T)value;
+    }
 
     /// <summary>Adds an effect. The community, activity id, index and time are stamped on it.</summary>
     /// <typeparam name="TEvent">The event type.</typeparam>

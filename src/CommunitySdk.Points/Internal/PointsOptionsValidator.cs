@@ -1,0 +1,102 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace CommunitySdk.Points.Internal;
+
+/// <summary>Cross-field rules of <see cref="PointsOptions"/>: names, references, amounts and caps.</summary>
+internal sealed class PointsOptionsValidator : IValidateOptions<PointsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PointsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Currencies.Count == 0)
+        {
+            failures.Add("Points: declare at least one currency (Currencies).");
+        }
+
+        var currencies = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Currencies.Count; i++)
+        {
+            var c = options.Currencies[i];
+            var at = $"Points:Currencies[{i}] '{c.Name}'";
+            Annotations(c, at, failures);
+            if (Activity.CheckName(c.Name, 32) is { } reason)
+            {
+                failures.Add($"{at}: Name {reason}.");
+            }
+            else if (!currencies.Add(c.Name))
+            {
+                failures.Add($"{at}: duplicate currency name.");
+            }
+
+            if (c.Expiry == ExpiryMode.AfterDays && c.ExpiryDays < 1)
+            {
+                failures.Add($"{at}: ExpiryDays must be at least 1 with Expiry = AfterDays.");
+            }
+
+            if (c.Expiry != ExpiryMode.AfterDays && c.ExpiryDays != 0)
+            {
+                failures.Add($"{at}: ExpiryDays is only used with Expiry = AfterDays.");
+            }
+
+            if (c.ExpiringNoticeDays > 0 && c.Expiry == ExpiryMode.Never)
+            {
+                failures.Add($"{at}: ExpiringNoticeDays needs an Expiry mode other than Never.");
+            }
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Rules.Count; i++)
+        {
+            var r = options.Rules[i];
+            var at = $"Points:Rules[{i}] '{r.Id ?? r.ActivityType}'";
+            Annotations(r, at, failures);
+            if (Activity.CheckName(r.ActivityType, Activity.MaxTypeLength) is { } reason)
+            {
+                failures.Add($"{at}: ActivityType {reason}.");
+            }
+            else if (r.ActivityType.StartsWith("points.", StringComparison.Ordinal))
+            {
+                failures.Add($"{at}: ActivityType must not be a points command ('points.*').");
+            }
+
+            var currency = PointsCatalog.RuleCurrency(r, options);
+            if (currency is null)
+            {
+                failures.Add($"{at}: Currency is required when more than one currency is declared.");
+            }
+            else if (!currencies.Contains(currency))
+            {
+                failures.Add($"{at}: Currency '{currency}' is not declared.");
+            }
+
+            if ((r.Amount > 0) == (r.PerUnit > 0))
+            {
+                failures.Add($"{at}: set exactly one of Amount and PerUnit to a positive number.");
+            }
+
+            var id = PointsCatalog.RuleId(r, options);
+            if (!ids.Add(id))
+            {
+                failures.Add($"{at}: duplicate rule id '{id}'; give one of the rules an Id.");
+            }
+
+            if (r.Reason is { Length: > Activity.MaxAttributeValueLength })
+            {
+                failures.Add($"{at}: Reason must be at most {Activity.MaxAttributeValueLength} characters.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Data annotations of list items, which options validation does not reach on its own.</summary>
+    private static void Annotations(object item, string at, List<string> failures)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(item, new ValidationContext(item), results, validateAllProperties: true))
+        {
+            failures.AddRange(results.Select(r => $"{at}: {r.ErrorMessage}"));
+        }
+    }
+}
