@@ -11,3 +11,8 @@ done
 for proj in src/*/*.csproj; do
   dotnet format analyzers "$proj" --diagnostics RS0016 --severity warn || true
 done
+
+# Refresh the approved public-API snapshots (review the diff before committing).
+find tests -path '*__snapshots__*' -name 'PublicApiTests.*.snap' -delete
+find tests -type d -name '__mismatch__' -prune -exec rm -rf {} +
+dotnet test CommunitySdk.sln --filter "FullyQualifiedName~PublicApiTests" >/dev/null

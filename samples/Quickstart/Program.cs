@@ -1,6 +1,7 @@
 // CommunitySdk quickstart: wire the SDK, simulate a small community for a few weeks on a fake clock,
 // print what happened. Run: dotnet run --project samples/Quickstart
 using CommunitySdk;
+using CommunitySdk.Points;
 using CommunitySdk.Quickstart;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -11,15 +12,24 @@ var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpa
 // 2. Register the SDK in an ordinary service collection: one sentence of configuration.
 var services = new ServiceCollection();
 services.AddSingleton<TimeProvider>(clock);
-services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai");
+services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai")
+        .AddPoints(p => p
+            // Reputation: earned by taking part, at most 30 a day from posts; meetups are exempt from the cap.
+            .Currency("reputation", configure: c => c.DailyCap = 30)
+            .Rule("post.created", amount: 10, currency: "reputation")
+            .Rule("meetup.attended", amount: 25, currency: "reputation", configure: r => r.ExemptFromCurrencyCap = true)
+            // Coins: 1 per 10 spent, held 7 days (the return window), expiring at the end of the year.
+            .Currency("coins", spendable: true, c => { c.PendingDays = 7; c.Expiry = ExpiryMode.EndOfYear; })
+            .Rule("order.completed", perUnit: 0.1m, currency: "coins"));
 await using var provider = services.BuildServiceProvider();
 
 var community = provider.GetRequiredService<ICommunity>();
 var members = provider.GetRequiredService<IMemberDirectory>();
+var points = provider.GetRequiredService<IPointsService>();
 var shop = new CommunityId("demo-shop");
 
 // 3. Simulate four weeks: members join, post, buy and meet up; the network sometimes retries a request.
-var simulation = new Simulation(community, members, clock, shop, seed: 2026);
+var simulation = new Simulation(community, members, points, clock, shop, seed: 2026);
 await simulation.RunAsync(members: 300, days: 28);
 
 // 4. Report.
@@ -45,6 +55,24 @@ for (var skip = 0; ; skip += 500)
 foreach (var city in all.GroupBy(m => m.City ?? "(none)").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
 {
     Console.WriteLine($"  {city.Key,-12} {city.Count(),4}");
+}
+
+Console.WriteLine();
+Console.WriteLine("Points");
+Console.WriteLine($"  Daily reputation cap at work: {simulation.CappedAwards} awards cut, {simulation.WithheldByCap} reputation withheld");
+Console.WriteLine($"  Vouchers bought with coins:  {simulation.Spends}");
+Console.WriteLine($"  Orders refunded:             {simulation.Refunds} ({simulation.RefundedCoins} coins taken back)");
+var standings = new List<(MemberInfo Member, PointsBalance Reputation, PointsBalance Coins)>();
+foreach (var member in all)
+{
+    var balances = await points.GetBalancesAsync(shop, member.Member);
+    standings.Add((member, balances[0], balances[1]));
+}
+
+Console.WriteLine("  Top members by reputation:");
+foreach (var (member, reputation, coins) in standings.OrderByDescending(s => s.Reputation.Total).ThenBy(s => s.Member.Member.Value, StringComparer.Ordinal).Take(5))
+{
+    Console.WriteLine($"    {member.Member,-12} {member.City,-10} reputation {reputation.Total,5}   coins {coins.Total,4} ({coins.Available} spendable, {coins.Pending} pending)");
 }
 
 var busiest = simulation.BusiestMember;

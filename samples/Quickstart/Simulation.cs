@@ -1,9 +1,10 @@
+using CommunitySdk.Points;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CommunitySdk.Quickstart;
 
 /// <summary>Drives a small community: joins, posts, orders and meetups over simulated days, with retries.</summary>
-internal sealed class Simulation(ICommunity community, IMemberDirectory directory, FakeTimeProvider clock, CommunityId shop, int seed)
+internal sealed class Simulation(ICommunity community, IMemberDirectory directory, IPointsService points, FakeTimeProvider clock, CommunityId shop, int seed)
 {
     private static readonly string[] Cities = ["Beijing", "Shanghai", "Chengdu", "Wuhan", "Xi'an", "Hangzhou"];
     private readonly Random _random = new(seed);
@@ -14,6 +15,16 @@ internal sealed class Simulation(ICommunity community, IMemberDirectory director
     public int Retries { get; private set; }
 
     public int Rejected { get; private set; }
+
+    public decimal WithheldByCap { get; private set; }
+
+    public int CappedAwards { get; private set; }
+
+    public int Spends { get; private set; }
+
+    public int Refunds { get; private set; }
+
+    public decimal RefundedCoins { get; private set; }
 
     public MemberId BusiestMember => _activityCounts.MaxBy(kv => kv.Value).Key;
 
@@ -42,10 +53,33 @@ internal sealed class Simulation(ICommunity community, IMemberDirectory director
                     continue;
                 }
 
-                await RecordAsync(member, day);
+                // The most active members do several things a day, which is where daily caps bite.
+                var actions = rank <= 30 ? _random.Next(1, 6) : 1;
+                for (var a = 0; a < actions; a++)
+                {
+                    await RecordAsync(member, day);
+                }
             }
 
             clock.Advance(TimeSpan.FromDays(1));
+        }
+    }
+
+    private void Count(ActivityOutcome outcome)
+    {
+        foreach (var effect in outcome.Effects)
+        {
+            switch (effect)
+            {
+                case PointsWithheld withheld:
+                    WithheldByCap += withheld.Amount;
+                    CappedAwards++;
+                    break;
+                case PointsAwarded { Withheld: > 0 } partial:
+                    WithheldByCap += partial.Withheld;
+                    CappedAwards++;
+                    break;
+            }
         }
     }
 
@@ -70,9 +104,27 @@ internal sealed class Simulation(ICommunity community, IMemberDirectory director
             Attributes = type == "meetup.attended" ? new Dictionary<string, string> { ["event"] = $"meetup-{day / 7}" } : new Dictionary<string, string>(),
         };
 
-        await community.RecordAsync(activity);
+        var outcome = await community.RecordAsync(activity);
         Recorded++;
+        Count(outcome);
         _activityCounts[member] = _activityCounts.GetValueOrDefault(member) + 1;
+
+        // Members redeem coins for vouchers; some orders are refunded and their coins taken back.
+        if (type == "order.completed" && _random.NextDouble() < 0.1)
+        {
+            var refund = await points.ReverseAsync(shop, member, key, "order refunded", $"refund:{key}");
+            Refunds++;
+            RefundedCoins -= refund.EffectsOf<PointsReversed>().Sum(r => r.Amount);
+        }
+        else if (_random.NextDouble() < 0.08)
+        {
+            var coins = await points.GetBalanceAsync(shop, member, "coins");
+            if (coins.Available >= 20)
+            {
+                await points.SpendAsync(shop, member, "coins", 20, "20-coin voucher", $"voucher:{member}:{day}");
+                Spends++;
+            }
+        }
 
         // Flaky networks retry: the same key again is answered with the first outcome.
         if (_random.NextDouble() < 0.05)
