@@ -2,6 +2,7 @@
 // print what happened. Run: dotnet run --project samples/Quickstart
 using CommunitySdk;
 using CommunitySdk.Points;
+using CommunitySdk.Referrals;
 using CommunitySdk.Quickstart;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -20,16 +21,24 @@ services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai")
             .Rule("meetup.attended", amount: 25, currency: "reputation", configure: r => r.ExemptFromCurrencyCap = true)
             // Coins: 1 per 10 spent, held 7 days (the return window), expiring at the end of the year.
             .Currency("coins", spendable: true, c => { c.PendingDays = 7; c.Expiry = ExpiryMode.EndOfYear; })
-            .Rule("order.completed", perUnit: 0.1m, currency: "coins"));
+            .Rule("order.completed", perUnit: 0.1m, currency: "coins"))
+        // Referrals: a first order of 50 or more within 30 days rewards both sides; the inviter's inviter gets half.
+        .AddReferrals(r =>
+        {
+            r.RewardBoth(inviter: 30, invitee: 10, currency: "coins").MaxRewardLevels(2);
+            r.QualifyingMinimumValue = 50;
+        });
 await using var provider = services.BuildServiceProvider();
 
 var community = provider.GetRequiredService<ICommunity>();
 var members = provider.GetRequiredService<IMemberDirectory>();
 var points = provider.GetRequiredService<IPointsService>();
+var referrals = provider.GetRequiredService<IReferralService>();
+var graph = provider.GetRequiredService<IInviteGraph>();
 var shop = new CommunityId("demo-shop");
 
 // 3. Simulate four weeks: members join, post, buy and meet up; the network sometimes retries a request.
-var simulation = new Simulation(community, members, points, clock, shop, seed: 2026);
+var simulation = new Simulation(community, members, points, referrals, clock, shop, seed: 2026);
 await simulation.RunAsync(members: 300, days: 28);
 
 // 4. Report.
@@ -75,6 +84,34 @@ foreach (var (member, reputation, coins) in standings.OrderByDescending(s => s.R
     Console.WriteLine($"    {member.Member,-12} {member.City,-10} reputation {reputation.Total,5}   coins {coins.Total,4} ({coins.Available} spendable, {coins.Pending} pending)");
 }
 
+Console.WriteLine();
+Console.WriteLine("Referrals");
+var statuses = new Dictionary<ReferralStatus, int>();
+var deepest = (Member: default(MemberId), Depth: 0);
+foreach (var member in all)
+{
+    if (await referrals.GetReferralAsync(shop, member.Member) is { } referral)
+    {
+        statuses[referral.Status] = statuses.GetValueOrDefault(referral.Status) + 1;
+    }
+
+    var depth = await graph.GetDepthAsync(shop, member.Member);
+    if (depth > deepest.Depth)
+    {
+        deepest = (member.Member, depth);
+    }
+}
+
+Console.WriteLine($"  Joined through a friend:     {statuses.Values.Sum()} ({string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Value} {s.Key.ToString().ToLowerInvariant()}"))})");
+Console.WriteLine($"  Longest invite chain:        {deepest.Depth} levels, down to {deepest.Member}");
+var top = await graph.GetTopInvitersAsync(shop, 3);
+Console.WriteLine($"  Top inviters (rewarded invitees): {string.Join(", ", top.Select(t => $"{t.Inviter} {t.Qualified}"))}");
+if (top.Count > 0)
+{
+    Console.WriteLine($"  {top[0].Inviter}'s invite tree ({await graph.GetDescendantCountAsync(shop, top[0].Inviter)} below them):");
+    await PrintTreeAsync(top[0].Inviter, "    ", 0);
+}
+
 var busiest = simulation.BusiestMember;
 var history = await community.GetHistoryAsync(shop, busiest, new ActivityPageRequest(PageSize: 5));
 Console.WriteLine();
@@ -83,4 +120,22 @@ foreach (var item in history.Items)
 {
     var local = TimeZoneInfo.ConvertTime(item.EffectiveTime, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
     Console.WriteLine($"  #{item.ActivityId,-6} {local:yyyy-MM-dd HH:mm}  {item.Activity.Type,-16} {item.Activity.Value?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) ?? ""}");
+}
+
+async Task PrintTreeAsync(MemberId member, string indent, int level)
+{
+    var invitees = await graph.GetInviteesAsync(shop, member);
+    Console.WriteLine($"{indent}{member} ({invitees.Count} invited)");
+    if (level < 2)
+    {
+        foreach (var invitee in invitees.Take(4))
+        {
+            await PrintTreeAsync(invitee, indent + "  ", level + 1);
+        }
+
+        if (invitees.Count > 4)
+        {
+            Console.WriteLine($"{indent}  ... and {invitees.Count - 4} more");
+        }
+    }
 }

@@ -1,14 +1,16 @@
 using CommunitySdk.Points;
+using CommunitySdk.Referrals;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CommunitySdk.Quickstart;
 
 /// <summary>Drives a small community: joins, posts, orders and meetups over simulated days, with retries.</summary>
-internal sealed class Simulation(ICommunity community, IMemberDirectory directory, IPointsService points, FakeTimeProvider clock, CommunityId shop, int seed)
+internal sealed class Simulation(ICommunity community, IMemberDirectory directory, IPointsService points, IReferralService referrals, FakeTimeProvider clock, CommunityId shop, int seed)
 {
     private static readonly string[] Cities = ["Beijing", "Shanghai", "Chengdu", "Wuhan", "Xi'an", "Hangzhou"];
     private readonly Random _random = new(seed);
     private readonly Dictionary<MemberId, int> _activityCounts = [];
+    private readonly List<MemberId> _inviters = [];
 
     public int Recorded { get; private set; }
 
@@ -39,7 +41,17 @@ internal sealed class Simulation(ICommunity community, IMemberDirectory director
                 var member = new MemberId($"member-{joined.Count + 1:D4}");
                 // Cities are skewed: the first ones are bigger, as in real communities.
                 var city = Cities[Math.Min(Cities.Length - 1, (int)Math.Floor(-Math.Log(1 - _random.NextDouble()) * 1.8))];
-                await directory.JoinAsync(shop, member, new JoinRequest { Profile = new Dictionary<string, string> { [ProfileKeys.City] = city } });
+                // Friends bring friends: most newcomers join with an existing member's code, and members who
+                // already brought people in are likelier to bring more (preferential attachment).
+                string? code = null;
+                if (joined.Count > 0 && _random.NextDouble() < 0.7)
+                {
+                    var inviter = _random.NextDouble() < 0.5 && _inviters.Count > 0 ? _inviters[_random.Next(_inviters.Count)] : joined[_random.Next(joined.Count)];
+                    code = (await referrals.GetOrCreateCodeAsync(shop, inviter)).Code;
+                    _inviters.Add(inviter);
+                }
+
+                await directory.JoinAsync(shop, member, new JoinRequest { Profile = new Dictionary<string, string> { [ProfileKeys.City] = city }, ReferralCode = code });
                 joined.Add(member);
                 Recorded++;
             }

@@ -14,4 +14,10 @@ public static class CommunityActivityTypes
 
     /// <summary>The attribute of a <see cref="MemberJoined"/> activity carrying the referral code the member joined with.</summary>
     public const string ReferralCodeAttribute = "referral.code";
+
+    /// <summary>The attribute of a <see cref="MemberJoined"/> activity carrying the visitor id of earlier referral clicks.</summary>
+    public const string VisitorAttribute = "referral.visitor";
+
+    /// <summary>The attribute of a <see cref="MemberJoined"/> activity carrying the host's device/IP fingerprint hash.</summary>
+    public const string FingerprintAttribute = "fingerprint";
 }

@@ -56,6 +56,12 @@ public sealed record JoinRequest
     /// <summary>A referral code the member joined with (used by the referrals feature).</summary>
     public string? ReferralCode { get; init; }
 
+    /// <summary>An anonymous visitor id (a cookie) recorded with earlier referral clicks, for click attribution.</summary>
+    public string? VisitorId { get; init; }
+
+    /// <summary>A hash of the device or IP the host computed (never the raw value), used by referral fraud rules.</summary>
+    public string? Fingerprint { get; init; }
+
     /// <summary>When the member joined; <see langword="null"/> for now.</summary>
     public DateTimeOffset? JoinedAt { get; init; }
 

@@ -147,14 +147,21 @@ public interface IPointsService : IPointsReader
 /// </summary>
 public interface IPointsAwarder
 {
+    /// <summary>The declared currencies, so other features can check their configuration at start.</summary>
+    IReadOnlyCollection<string> Currencies { get; }
+
     /// <summary>Awards points to a member in the current unit of work.</summary>
     /// <param name="context">The unit of work.</param>
     /// <param name="member">The member to award (need not be the activity's member).</param>
     /// <param name="currency">The currency.</param>
     /// <param name="amount">A positive amount.</param>
     /// <param name="reason">Why.</param>
+    /// <param name="sourceKey">
+    /// The idempotency key of the activity the award is for: reversing that activity takes the award back.
+    /// Defaults to the current activity.
+    /// </param>
     /// <returns>The award, as emitted.</returns>
-    PointsAwarded Award(ActivityContext context, MemberId member, string currency, decimal amount, string reason);
+    PointsAwarded Award(ActivityContext context, MemberId member, string currency, decimal amount, string reason, string? sourceKey = null);
 }
 
 /// <summary>A member's balance in one currency.</summary>

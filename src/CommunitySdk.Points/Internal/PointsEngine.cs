@@ -15,13 +15,15 @@ internal sealed class PointsEngine(PointsCatalog catalog, PointsProjection proje
     /// <summary>Largest balance.</summary>
     public const decimal MaxBalance = 1_000_000_000_000_000m;
 
-    public PointsAwarded Award(ActivityContext context, MemberId member, string currency, decimal amount, string reason)
+    public IReadOnlyCollection<string> Currencies => catalog.CurrencyOrder;
+
+    public PointsAwarded Award(ActivityContext context, MemberId member, string currency, decimal amount, string reason, string? sourceKey = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var definition = catalog.Currency(currency);
         CheckAmount(amount, definition);
         RequireReason(reason);
-        return AwardCore(context, member, definition, amount, reason, rule: null, manual: false)
+        return AwardCore(context, member, definition, amount, reason, rule: null, manual: false, sourceKey)
             ?? throw new InvalidOperationException("An uncapped award always emits an entry.");
     }
 
@@ -201,7 +203,7 @@ internal sealed class PointsEngine(PointsCatalog catalog, PointsProjection proje
         reason.Length > Activity.MaxAttributeValueLength ? throw new CommunityValidationException("reason", $"must be at most {Activity.MaxAttributeValueLength} characters") :
         reason;
 
-    private PointsAwarded? AwardCore(ActivityContext context, MemberId member, CurrencyDefinition currency, decimal requested, string reason, ResolvedRule? rule, bool manual)
+    private PointsAwarded? AwardCore(ActivityContext context, MemberId member, CurrencyDefinition currency, decimal requested, string reason, ResolvedRule? rule, bool manual, string? sourceKey = null)
     {
         var state = Workspace(context).Get(member);
         var caps = rule is null ? [] : ApplicableCaps(context, rule);
@@ -226,7 +228,7 @@ internal sealed class PointsEngine(PointsCatalog catalog, PointsProjection proje
                 Amount = granted,
                 Reason = reason,
                 RuleId = rule?.Id,
-                SourceKey = context.Activity.IdempotencyKey,
+                SourceKey = sourceKey ?? context.Activity.IdempotencyKey,
                 Withheld = requested - granted,
                 Manual = manual,
                 AvailableAt = currency.PendingDays > 0 ? context.EffectiveTime.AddDays(currency.PendingDays) : null,

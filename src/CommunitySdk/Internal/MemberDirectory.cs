@@ -14,6 +14,16 @@ internal sealed class MemberDirectory(ICommunity community, MemberDirectoryProje
             attributes[CommunityActivityTypes.ReferralCodeAttribute] = code;
         }
 
+        if (request.VisitorId is { } visitor)
+        {
+            attributes[CommunityActivityTypes.VisitorAttribute] = visitor;
+        }
+
+        if (request.Fingerprint is { } fingerprint)
+        {
+            attributes[CommunityActivityTypes.FingerprintAttribute] = fingerprint;
+        }
+
         var activity = new Activity
         {
             IdempotencyKey = request.IdempotencyKey ?? $"{CommunityActivityTypes.MemberJoined}:{member}",

@@ -1,0 +1,55 @@
+using CommunitySdk.Referrals.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CommunitySdk.Referrals;
+
+/// <summary>Adds the referral feature to the SDK.</summary>
+public static class ReferralBuilderExtensions
+{
+    /// <summary>
+    /// Adds referrals: <see cref="IReferralService"/>, <see cref="IInviteGraph"/> and the referral reactor
+    /// (order 300). Rewards are paid through the points feature (<c>AddPoints</c>).
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configure">Rewards, windows, fraud rules, policies.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddReferrals(this ICommunitySdkBuilder builder, Action<ReferralOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder.AddReferralsCore();
+    }
+
+    /// <summary>Adds referrals configured from a configuration section (conventionally <c>Community:Referrals</c>).</summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddReferrals(this ICommunitySdkBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<ReferralOptions>(configuration);
+        return builder.AddReferralsCore();
+    }
+
+    private static ICommunitySdkBuilder AddReferralsCore(this ICommunitySdkBuilder builder)
+    {
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(ReferralService)))
+        {
+            services.AddOptions<ReferralOptions>().ValidateDataAnnotations().ValidateOnStart();
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReferralOptions>, ReferralOptionsValidator>());
+        services.TryAddSingleton<ReferralService>();
+        services.TryAddSingleton<IReferralService>(sp => sp.GetRequiredService<ReferralService>());
+        services.TryAddSingleton<IInviteGraph>(sp => sp.GetRequiredService<ReferralService>());
+        builder.AddProjection<ReferralProjection>();
+        builder.AddReactor<ReferralReactor>();
+        return builder;
+    }
+}
