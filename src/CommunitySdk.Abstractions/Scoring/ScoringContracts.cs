@@ -1,0 +1,241 @@
+namespace CommunitySdk.Scoring;
+
+/// <summary>A member's engagement grew: <see cref="Weight"/> points at the activity's time (before decay).</summary>
+public sealed record ScoreChanged : CommunityEvent
+{
+    /// <summary>The activity type that earned it.</summary>
+    public required string ActivityType { get; init; }
+
+    /// <summary>The weight added at <see cref="CommunityEvent.OccurredAt"/>; it decays from then on.</summary>
+    public required double Weight { get; init; }
+}
+
+/// <summary>A member's tier changed.</summary>
+public sealed record TierChanged : CommunityEvent
+{
+    /// <summary>The previous tier.</summary>
+    public required string From { get; init; }
+
+    /// <summary>The new tier.</summary>
+    public required string To { get; init; }
+
+    /// <summary>Why: promoted, demoted after the grace period, locked, unlocked.</summary>
+    public required string Reason { get; init; }
+}
+
+/// <summary>A member stopped meeting their tier's requirements: they keep it until <see cref="Until"/> (hysteresis).</summary>
+public sealed record TierGraceStarted : CommunityEvent
+{
+    /// <summary>The tier at risk.</summary>
+    public required string Tier { get; init; }
+
+    /// <summary>When the member is demoted if they still fall short.</summary>
+    public required DateTimeOffset Until { get; init; }
+}
+
+/// <summary>A member in a grace period met their tier's requirements again.</summary>
+public sealed record TierGraceCleared : CommunityEvent;
+
+/// <summary>A member vouched for another (the event's member) for a tier.</summary>
+public sealed record TierEndorsed : CommunityEvent
+{
+    /// <summary>Who vouched.</summary>
+    public required MemberId Endorser { get; init; }
+
+    /// <summary>The tier.</summary>
+    public required string Tier { get; init; }
+}
+
+/// <summary>An operator locked a member's tier (or unlocked it, when <see cref="Tier"/> is <see langword="null"/>).</summary>
+public sealed record TierLocked : CommunityEvent
+{
+    /// <summary>The locked tier, or <see langword="null"/> to unlock.</summary>
+    public string? Tier { get; init; }
+}
+
+/// <summary>Activity types of the scoring feature's commands.</summary>
+public static class ScoringActivityTypes
+{
+    /// <summary>A member vouches for another for a tier (the activity's member is the endorsee; attributes <c>endorser</c>, <c>tier</c>).</summary>
+    public const string Endorse = "scoring.endorse";
+
+    /// <summary>Locks or (no <c>tier</c> attribute) unlocks a member's tier.</summary>
+    public const string LockTier = "scoring.lock_tier";
+
+    /// <summary>Re-evaluates a member's tier (the periodic review; grace periods end here).</summary>
+    public const string ReviewTier = "scoring.review_tier";
+}
+
+/// <summary>Which leaderboard.</summary>
+public enum LeaderboardKind
+{
+    /// <summary>The member score (engagement plus network value), decaying over time; ranks never need rescanning.</summary>
+    Score,
+
+    /// <summary>Points earned on one day (community time zone).</summary>
+    PointsDay,
+
+    /// <summary>Points earned in one week.</summary>
+    PointsWeek,
+
+    /// <summary>Points earned in one month.</summary>
+    PointsMonth,
+}
+
+/// <summary>Names a leaderboard.</summary>
+/// <param name="Kind">Which board.</param>
+/// <param name="Segment">Only members of this city (profile <c>city</c>); <see langword="null"/> for everyone.</param>
+/// <param name="At">For points boards: a time inside the window (now when <see langword="null"/>).</param>
+public sealed record LeaderboardKey(LeaderboardKind Kind, string? Segment = null, DateTimeOffset? At = null);
+
+/// <summary>A place on a leaderboard.</summary>
+/// <param name="Rank">1 for the top.</param>
+/// <param name="Member">The member.</param>
+/// <param name="Score">The score now (decayed, for the score board) or the points earned.</param>
+public sealed record LeaderboardEntry(int Rank, MemberId Member, double Score);
+
+/// <summary>One part of a member's score.</summary>
+/// <param name="Name">What it is: <c>activity:post.created</c>, <c>network</c>, <c>strong-ties</c>, ...</param>
+/// <param name="Value">Its value now.</param>
+public sealed record ScoreContribution(string Name, double Value);
+
+/// <summary>A member's score now, and what it is made of. The contributions add up to <see cref="Score"/>.</summary>
+/// <param name="Member">The member.</param>
+/// <param name="Score">The composite score from <see cref="IMemberScorer"/>.</param>
+/// <param name="Engagement">Decayed weighted activity.</param>
+/// <param name="Network">Decayed engagement of invitees up to the configured levels, discounted per level.</param>
+/// <param name="Tier">The member's tier.</param>
+/// <param name="Contributions">The parts.</param>
+public sealed record ScoreExplanation(MemberId Member, double Score, double Engagement, double Network, string Tier, IReadOnlyList<ScoreContribution> Contributions);
+
+/// <summary>What a scorer sees of a member.</summary>
+/// <param name="Member">The member.</param>
+/// <param name="ByActivityType">Decayed engagement per activity type.</param>
+/// <param name="Network">Decayed network value.</param>
+/// <param name="StrongTies">How many members share enough events with this one.</param>
+/// <param name="Tenure">Time since joining.</param>
+public sealed record MemberScoreInputs(MemberId Member, IReadOnlyDictionary<string, double> ByActivityType, double Network, int StrongTies, TimeSpan Tenure);
+
+/// <summary>
+/// Turns a member's inputs into a composite score and explains it. Replace the default by registering your own
+/// before <c>AddScoring</c>. The leaderboards rank the decaying part (engagement plus weighted network), so that
+/// ranks never need rescanning; the scorer's score is what members see and what tiers use.
+/// </summary>
+public interface IMemberScorer
+{
+    /// <summary>The contributions, which add up to the score.</summary>
+    /// <param name="inputs">The member's inputs.</param>
+    /// <returns>The contributions.</returns>
+    IReadOnlyList<ScoreContribution> Explain(MemberScoreInputs inputs);
+}
+
+/// <summary>One change of the top-K cohort.</summary>
+/// <param name="Member">The member.</param>
+/// <param name="Joined">Whether they joined (or left) the cohort.</param>
+/// <param name="At">When.</param>
+public sealed record CohortChange(MemberId Member, bool Joined, DateTimeOffset At);
+
+/// <summary>A city and how many of its members were active lately.</summary>
+/// <param name="Segment">The city.</param>
+/// <param name="ActiveMembers">Members active in the window.</param>
+public sealed record SegmentActivity(string Segment, int ActiveMembers);
+
+/// <summary>Scores, tiers, leaderboards, cohorts, city ranking, strong ties and hot lists.</summary>
+public interface IScoringService
+{
+    /// <summary>A member's score now, with its contributions.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The explanation.</returns>
+    ValueTask<ScoreExplanation> ExplainAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
+
+    /// <summary>The top of a leaderboard.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">Which board.</param>
+    /// <param name="count">How many, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries, best first.</returns>
+    ValueTask<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId community, LeaderboardKey board, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>A member's place, or <see langword="null"/> when not on the board.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">Which board.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entry or <see langword="null"/>.</returns>
+    ValueTask<LeaderboardEntry?> RankAsync(CommunityId community, LeaderboardKey board, MemberId member, CancellationToken cancellationToken = default);
+
+    /// <summary>The members around a member: up to <paramref name="k"/> above and below.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">Which board.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="k">0 to 100.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries, best first (empty when the member is not on the board).</returns>
+    ValueTask<IReadOnlyList<LeaderboardEntry>> AroundAsync(CommunityId community, LeaderboardKey board, MemberId member, int k, CancellationToken cancellationToken = default);
+
+    /// <summary>How many members are on a board.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">Which board.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The size.</returns>
+    ValueTask<int> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default);
+
+    /// <summary>The current top-K cohort ("the first 100 super-users"), best first.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The cohort.</returns>
+    ValueTask<IReadOnlyList<MemberId>> CohortAsync(CommunityId community, CancellationToken cancellationToken = default);
+
+    /// <summary>Every join and leave of the cohort, oldest first.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The changes.</returns>
+    ValueTask<IReadOnlyList<CohortChange>> CohortHistoryAsync(CommunityId community, CancellationToken cancellationToken = default);
+
+    /// <summary>Cities ordered by members active in the last <c>ActiveDays</c> days: where to hold the next meetup.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The cities, most active first (ties by name).</returns>
+    ValueTask<IReadOnlyList<SegmentActivity>> SegmentRankingAsync(CommunityId community, CancellationToken cancellationToken = default);
+
+    /// <summary>Members strongly tied to a member (attended at least the threshold of the same events).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The tied members.</returns>
+    ValueTask<IReadOnlyList<MemberId>> StrongTiesAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
+
+    /// <summary>The hottest subjects (an activity attribute, such as a product or topic), by decayed activity.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="count">How many, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>Subject and decayed score, hottest first.</returns>
+    ValueTask<IReadOnlyList<(string Subject, double Score)>> HotSubjectsAsync(CommunityId community, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>A member vouches for another for a tier; the endorser must hold that tier or a higher one.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="endorser">Who vouches.</param>
+    /// <param name="member">For whom.</param>
+    /// <param name="tier">The tier.</param>
+    /// <param name="idempotencyKey">The caller's key.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The outcome.</returns>
+    ValueTask<ActivityOutcome> EndorseAsync(CommunityId community, MemberId endorser, MemberId member, string tier, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Locks a member at a tier (no promotion or demotion), or unlocks with <see langword="null"/>.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="tier">The tier, or <see langword="null"/> to unlock.</param>
+    /// <param name="idempotencyKey">The caller's key.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The outcome.</returns>
+    ValueTask<ActivityOutcome> LockTierAsync(CommunityId community, MemberId member, string? tier, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Re-evaluates every member whose tier would change now (grace periods that ended, decayed scores).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>How many members changed.</returns>
+    ValueTask<int> ReviewTiersAsync(CommunityId community, CancellationToken cancellationToken = default);
+}

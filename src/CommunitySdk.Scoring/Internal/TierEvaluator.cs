@@ -1,0 +1,100 @@
+using CommunitySdk.Points;
+
+namespace CommunitySdk.Scoring.Internal;
+
+/// <summary>Which tier a member qualifies for now: tiers are a ladder, climbed while every requirement holds.</summary>
+internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
+{
+    /// <summary>What the current activity adds that the projection does not hold yet.</summary>
+    public readonly record struct Pending(string? ActivityType, double Weight, IReadOnlyList<CommunityEvent> Events);
+
+    public int Eligible(CommunityScores s, MemberId member, DateTimeOffset at, Pending pending)
+    {
+        var tiers = model.Tiers;
+        var index = s.Index.TryGetValue(member, out var i) ? i : -1;
+        var score = Score(s, member, index, at, pending);
+        var joinedAt = index >= 0 && s.JoinedAt[index] != default ? s.JoinedAt[index] : at;
+        var eligible = 0;
+        for (var tier = 1; tier < tiers.Length; tier++)
+        {
+            var t = tiers[tier];
+            if (score < t.MinScore
+                || (at - joinedAt).TotalDays < t.MinTenureDays
+                || (t.MinPoints > 0 && Balance(s, index, member, t.PointsCurrency!, pending) < t.MinPoints)
+                || (index >= 0 ? s.TieCount[index] : 0) < t.MinStrongTies
+                || t.MinActivities.Any(r => Count(s, index, r.Key, pending) < r.Value)
+                || Endorsements(s, index, member, tier, pending) < t.Endorsements)
+            {
+                break;
+            }
+
+            eligible = tier;
+        }
+
+        return eligible;
+    }
+
+    public static MemberScoreInputs Inputs(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending = default)
+    {
+        var decay = s.DecayAt(at);
+        var byType = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (index >= 0)
+        {
+            var stored = s.ByType[index];
+            for (var t = 0; t < stored.Length; t++)
+            {
+                if (stored[t] != 0)
+                {
+                    byType[s.TypeNames[t]] = stored[t] * decay;
+                }
+            }
+        }
+
+        if (pending.ActivityType is { } type && pending.Weight > 0)
+        {
+            byType[type] = byType.GetValueOrDefault(type) + pending.Weight;
+        }
+
+        var tenure = index >= 0 && s.JoinedAt[index] != default ? at - s.JoinedAt[index] : TimeSpan.Zero;
+        return new MemberScoreInputs(member, byType, index >= 0 ? s.Network[index] * decay : 0, index >= 0 ? s.TieCount[index] : 0, tenure);
+    }
+
+    private double Score(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending) =>
+        scorer.Explain(Inputs(s, member, index, at, pending)).Sum(c => c.Value);
+
+    private static decimal Balance(CommunityScores s, int index, MemberId member, string currency, Pending pending) =>
+        (index >= 0 ? s.Balances.GetValueOrDefault((index, currency)) : 0)
+        + (pending.Events ?? []).OfType<PointsLedgerEvent>().Where(e => e.Member == member && e.Currency == currency).Sum(e => e.Amount);
+
+    private static int Count(CommunityScores s, int index, string type, Pending pending) =>
+        (index >= 0 ? s.CountOf(index, type) : 0) + (pending.ActivityType == type ? 1 : 0);
+
+    private static int Endorsements(CommunityScores s, int index, MemberId member, int tier, Pending pending)
+    {
+        var count = index >= 0 && s.Endorsers.TryGetValue((index, tier), out var endorsers) ? endorsers.Count(e => s.Tier[e] >= tier) : 0;
+        // The reactor emits an endorsement only when it is new, so pending ones are never counted twice.
+        return count + (pending.Events ?? []).OfType<TierEndorsed>().Count(e => e.Member == member && e.Tier == s.Model.Tiers[tier].Name
+            && s.Index.TryGetValue(e.Endorser, out var endorser) && s.Tier[endorser] >= tier);
+    }
+}
+
+/// <summary>The default scorer: decayed engagement per activity type, weighted network value, and a bonus per strong tie.</summary>
+internal sealed class DefaultMemberScorer(ScoringModel model) : IMemberScorer
+{
+    public IReadOnlyList<ScoreContribution> Explain(MemberScoreInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var parts = inputs.ByActivityType.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ScoreContribution($"activity:{p.Key}", p.Value)).ToList();
+        if (inputs.Network > 0)
+        {
+            parts.Add(new ScoreContribution("network", model.Options.NetworkWeight * inputs.Network));
+        }
+
+        if (model.Options.StrongTieBonus > 0 && inputs.StrongTies > 0)
+        {
+            parts.Add(new ScoreContribution("strong-ties", model.Options.StrongTieBonus * inputs.StrongTies));
+        }
+
+        return parts;
+    }
+}

@@ -1,0 +1,56 @@
+using CommunitySdk.Scoring.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CommunitySdk.Scoring;
+
+/// <summary>Adds the scoring feature to the SDK.</summary>
+public static class ScoringBuilderExtensions
+{
+    /// <summary>
+    /// Adds scoring: <see cref="IScoringService"/>, the default <see cref="IMemberScorer"/> (register your own to
+    /// replace it) and the scoring reactor (order 400, last).
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configure">Half-life, weights, network, tiers, cohorts.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddScoring(this ICommunitySdkBuilder builder, Action<ScoringOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder.AddScoringCore();
+    }
+
+    /// <summary>Adds scoring configured from a configuration section (conventionally <c>Community:Scoring</c>).</summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddScoring(this ICommunitySdkBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<ScoringOptions>(configuration);
+        return builder.AddScoringCore();
+    }
+
+    private static ICommunitySdkBuilder AddScoringCore(this ICommunitySdkBuilder builder)
+    {
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(ScoringModel)))
+        {
+            services.AddOptions<ScoringOptions>().ValidateDataAnnotations().ValidateOnStart();
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoringOptions>, ScoringOptionsValidator>());
+        services.TryAddSingleton<ScoringModel>();
+        services.TryAddSingleton<IMemberScorer, DefaultMemberScorer>();
+        services.TryAddSingleton<TierEvaluator>();
+        services.TryAddSingleton<IScoringService, ScoringService>();
+        builder.AddProjection<ScoringProjection>();
+        builder.AddReactor<ScoringReactor>();
+        return builder;
+    }
+}

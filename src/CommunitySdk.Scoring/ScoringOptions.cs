@@ -1,0 +1,142 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CommunitySdk.Scoring;
+
+/// <summary>Scoring settings. Bind from configuration (section <c>Community:Scoring</c>) or set in code.</summary>
+public sealed class ScoringOptions
+{
+    /// <summary>The configuration section name used by convention.</summary>
+    public const string SectionName = "Community:Scoring";
+
+    /// <summary>How long until engagement counts half, 1 hour to 10 years. Default 30 days.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan HalfLifeTime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Weight per activity type; types not listed count <see cref="DefaultWeight"/>.</summary>
+    public IDictionary<string, double> Weights { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>Weight of activity types not in <see cref="Weights"/>. Default 1. Commands of the SDK itself never count.</summary>
+    [Range(0.0, 1e6)]
+    public double DefaultWeight { get; set; } = 1;
+
+    /// <summary>Extra weight per unit of the activity's value, per type (for example 0.01 per currency unit of an order).</summary>
+    public IDictionary<string, double> ValueFactors { get; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>Invite-forest levels whose engagement counts towards a member's network value, 0 to 5. Default 2.</summary>
+    [Range(0, 5)]
+    public int NetworkLevels { get; set; } = 2;
+
+    /// <summary>Discount per level: level ℓ counts discount^ℓ. Default 0.5.</summary>
+    [Range(0.0, 1.0)]
+    public double NetworkDiscount { get; set; } = 0.5;
+
+    /// <summary>Weight of the network value in the score. Default 1.</summary>
+    [Range(0.0, 1e6)]
+    public double NetworkWeight { get; set; } = 1;
+
+    /// <summary>Score bonus per strong tie (not decaying). Default 0.</summary>
+    [Range(0.0, 1e6)]
+    public double StrongTieBonus { get; set; }
+
+    /// <summary>Size of the top-K cohort ("the first 100 super-users"). Default 100.</summary>
+    [Range(1, 100_000)]
+    public int CohortSize { get; set; } = 100;
+
+    /// <summary>Shared events that make two members strongly tied. Default 3 ("three meetups make a strong tie").</summary>
+    [Range(1, 1000)]
+    public int StrongTieThreshold { get; set; } = 3;
+
+    /// <summary>The activity type of attending an event. Default <c>meetup.attended</c>.</summary>
+    public string AttendanceActivityType { get; set; } = "meetup.attended";
+
+    /// <summary>The attribute naming the event attended. Default <c>event</c>.</summary>
+    public string EventAttribute { get; set; } = "event";
+
+    /// <summary>The attribute naming a hot-list subject (product, topic). Default <c>subject</c>.</summary>
+    public string SubjectAttribute { get; set; } = "subject";
+
+    /// <summary>Days of activity that count for the city ranking. Default 30.</summary>
+    [Range(1, 3650)]
+    public int ActiveDays { get; set; } = 30;
+
+    /// <summary>The points currency of the points leaderboards; <see langword="null"/> for the first one declared.</summary>
+    public string? LeaderboardCurrency { get; set; }
+
+    /// <summary>Tiers, lowest first. The first is where every member starts.</summary>
+    public IList<TierDefinition> Tiers { get; } = [];
+
+    /// <summary>How long a member keeps a tier after falling short of it. Default 14 days (as Discourse's TL3).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan DemotionGrace { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Sets the half-life.</summary>
+    /// <param name="halfLife">The half-life.</param>
+    /// <returns>These options.</returns>
+    public ScoringOptions HalfLife(TimeSpan halfLife)
+    {
+        HalfLifeTime = halfLife;
+        return this;
+    }
+
+    /// <summary>Sets an activity type's weight and, optionally, its weight per unit of value.</summary>
+    /// <param name="activityType">The activity type.</param>
+    /// <param name="weight">The weight.</param>
+    /// <param name="perUnitOfValue">Extra weight per unit of the activity's value.</param>
+    /// <returns>These options.</returns>
+    public ScoringOptions Weight(string activityType, double weight, double perUnitOfValue = 0)
+    {
+        Weights[activityType] = weight;
+        if (perUnitOfValue != 0)
+        {
+            ValueFactors[activityType] = perUnitOfValue;
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a tier (call lowest first).</summary>
+    /// <param name="name">The tier's name.</param>
+    /// <param name="configure">Its requirements.</param>
+    /// <returns>These options.</returns>
+    public ScoringOptions Tier(string name, Action<TierDefinition>? configure = null)
+    {
+        var tier = new TierDefinition { Name = name };
+        configure?.Invoke(tier);
+        Tiers.Add(tier);
+        return this;
+    }
+}
+
+/// <summary>A tier and what it takes. Every requirement must hold.</summary>
+public sealed class TierDefinition
+{
+    /// <summary>The name.</summary>
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>Least composite score.</summary>
+    [Range(0.0, double.MaxValue)]
+    public double MinScore { get; set; }
+
+    /// <summary>Least points balance (total) in <see cref="PointsCurrency"/>.</summary>
+    [Range(typeof(decimal), "0", "1000000000000000")]
+    public decimal MinPoints { get; set; }
+
+    /// <summary>The currency of <see cref="MinPoints"/>.</summary>
+    public string? PointsCurrency { get; set; }
+
+    /// <summary>Least days since joining.</summary>
+    [Range(0, 36_500)]
+    public int MinTenureDays { get; set; }
+
+    /// <summary>Least number of activities per type (for example <c>meetup.attended</c>: 3).</summary>
+    public IDictionary<string, int> MinActivities { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Least strong ties.</summary>
+    [Range(0, 1_000_000)]
+    public int MinStrongTies { get; set; }
+
+    /// <summary>Vouches needed from members at this tier or above (the high-threshold club). Default 0.</summary>
+    [Range(0, 1000)]
+    public int Endorsements { get; set; }
+}

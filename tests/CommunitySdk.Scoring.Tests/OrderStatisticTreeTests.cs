@@ -1,0 +1,71 @@
+using CommunitySdk.Scoring.Internal;
+using FsCheck.Xunit;
+
+namespace CommunitySdk.Scoring.Tests;
+
+public class OrderStatisticTreeTests
+{
+    /// <summary>Random sets, adds and removes: every rank, select and size equals a sorted reference.</summary>
+    [Property(MaxTest = 200)]
+    public void Ranks_equal_a_sorted_reference(int[] ops)
+    {
+        var tree = new OrderStatisticTree(4);
+        var reference = new Dictionary<int, double>();
+        foreach (var op in ops)
+        {
+            var member = Math.Abs(op % 40);
+            switch (Math.Abs(op / 40 % 4))
+            {
+                case 0:
+                case 1:
+                    tree.Add(member, op % 7);
+                    reference[member] = reference.GetValueOrDefault(member) + (op % 7);
+                    break;
+                case 2:
+                    tree.Set(member, op % 3);
+                    reference[member] = op % 3;
+                    break;
+                default:
+                    tree.Remove(member);
+                    reference.Remove(member);
+                    break;
+            }
+        }
+
+        var sorted = reference.OrderByDescending(r => r.Value).ThenBy(r => r.Key).ToArray();
+        Assert.Equal(sorted.Length, tree.Count);
+        for (var rank = 0; rank < sorted.Length; rank++)
+        {
+            Assert.Equal(sorted[rank].Key, tree.MemberAt(rank, out var score));
+            Assert.Equal(sorted[rank].Value, score);
+            Assert.Equal(rank, tree.RankOf(sorted[rank].Key));
+        }
+
+        Assert.Equal(-1, tree.RankOf(1000));
+    }
+
+    [Fact]
+    public void A_hundred_thousand_members_rank_like_a_sort_and_scaling_keeps_order()
+    {
+        var random = new Random(3);
+        var tree = new OrderStatisticTree();
+        var scores = new double[100_000];
+        for (var i = 0; i < 400_000; i++)
+        {
+            var member = (int)Math.Min(scores.Length - 1, Math.Floor(-Math.Log(1 - random.NextDouble()) * 8_000)); // skewed
+            var delta = random.Next(1, 50);
+            scores[member] += delta;
+            tree.Add(member, delta);
+        }
+
+        tree.Scale(1e-200);
+        var expected = scores.Select((s, m) => (s, m)).Where(x => x.s > 0).OrderByDescending(x => x.s).ThenBy(x => x.m).ToArray();
+        Assert.Equal(expected.Length, tree.Count);
+        foreach (var probe in Enumerable.Range(0, 500).Select(_ => random.Next(expected.Length)))
+        {
+            Assert.Equal(expected[probe].m, tree.MemberAt(probe, out var score));
+            Assert.Equal(expected[probe].s * 1e-200, score, 1e-9 * score);
+            Assert.Equal(probe, tree.RankOf(expected[probe].m));
+        }
+    }
+}
