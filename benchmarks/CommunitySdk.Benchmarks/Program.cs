@@ -27,6 +27,12 @@ if (smoke)
     }
 }
 
+else if (!rest.Contains("--job") && !rest.Contains("-j"))
+{
+    // The committed report: 3 warm-ups and 10 measured iterations per case, one process per case.
+    config = config.AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(10));
+}
+
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkSettings).Assembly).Run(rest, config).ToArray();
 var failed = summaries.Where(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)).Select(s => s.Title).ToArray();
 if (failed.Length > 0)

@@ -69,7 +69,19 @@ internal sealed class InviteForest
 
     public IReadOnlyList<int> Children(int node) => (IReadOnlyList<int>?)_children[node] ?? [];
 
-    /// <summary>Writes up to <paramref name="levels"/> ancestors, nearest first.</summary>
+    /// <summary>Writes up to <c>into.Length</c> ancestor nodes, nearest first, without allocating; returns how many.</summary>
+    public int Ancestors(int node, Span<int> into)
+    {
+        var count = 0;
+        for (var a = _parent[node]; a >= 0 && count < into.Length; a = _parent[a])
+        {
+            into[count++] = a;
+        }
+
+        return count;
+    }
+
+    /// <summary>Up to <paramref name="levels"/> ancestors, nearest first.</summary>
     public List<MemberId> Ancestors(int node, int levels)
     {
         var result = new List<MemberId>(Math.Min(levels, 16));
