@@ -3,6 +3,7 @@
 using CommunitySdk;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
+using CommunitySdk.Scoring;
 using CommunitySdk.Quickstart;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -27,7 +28,16 @@ services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai")
         {
             r.RewardBoth(inviter: 30, invitee: 10, currency: "coins").MaxRewardLevels(2);
             r.QualifyingMinimumValue = 50;
-        });
+        })
+        // Scoring: engagement halves every 14 days; invitees' engagement counts for their inviters; three tiers.
+        .AddScoring(s => s
+            .HalfLife(TimeSpan.FromDays(14))
+            .Weight("post.created", 2)
+            .Weight("order.completed", 1, perUnitOfValue: 0.01)
+            .Weight("meetup.attended", 5)
+            .Tier("newcomer")
+            .Tier("regular", t => t.MinScore = 10)
+            .Tier("pillar", t => { t.MinScore = 40; t.MinActivities["meetup.attended"] = 3; }));
 await using var provider = services.BuildServiceProvider();
 
 var community = provider.GetRequiredService<ICommunity>();
@@ -35,6 +45,7 @@ var members = provider.GetRequiredService<IMemberDirectory>();
 var points = provider.GetRequiredService<IPointsService>();
 var referrals = provider.GetRequiredService<IReferralService>();
 var graph = provider.GetRequiredService<IInviteGraph>();
+var scores = provider.GetRequiredService<IScoringService>();
 var shop = new CommunityId("demo-shop");
 
 // 3. Simulate four weeks: members join, post, buy and meet up; the network sometimes retries a request.
@@ -111,6 +122,40 @@ if (top.Count > 0)
     Console.WriteLine($"  {top[0].Inviter}'s invite tree ({await graph.GetDescendantCountAsync(shop, top[0].Inviter)} below them):");
     await PrintTreeAsync(top[0].Inviter, "    ", 0);
 }
+
+Console.WriteLine();
+Console.WriteLine("Scoring");
+var board = new LeaderboardKey(LeaderboardKind.Score);
+Console.WriteLine($"  Leaderboard (decayed score, {await scores.SizeAsync(shop, board)} members):");
+foreach (var entry in await scores.TopAsync(shop, board, 5))
+{
+    var explanation = await scores.ExplainAsync(shop, entry.Member);
+    Console.WriteLine($"    #{entry.Rank} {entry.Member,-12} {entry.Score,7:0.0}  tier {explanation.Tier,-9} network {explanation.Network,6:0.0}");
+}
+
+var weekly = await scores.TopAsync(shop, new LeaderboardKey(LeaderboardKind.PointsWeek, Segment: "Beijing"), 3);
+Console.WriteLine($"  Beijing, coins earned this week: {string.Join(", ", weekly.Select(e => $"{e.Member} {e.Score}"))}");
+var tiers = new Dictionary<string, int>();
+foreach (var member in all)
+{
+    var tier = (await scores.ExplainAsync(shop, member.Member)).Tier;
+    tiers[tier] = tiers.GetValueOrDefault(tier) + 1;
+}
+
+Console.WriteLine($"  Tiers: {string.Join(", ", tiers.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Value} {t.Key}"))}");
+Console.WriteLine($"  Where to hold the next meetup (members active in 30 days): {string.Join(", ", (await scores.SegmentRankingAsync(shop)).Take(3).Select(s => $"{s.Segment} {s.ActiveMembers}"))}");
+Console.WriteLine($"  Top-100 cohort changes over the month: {(await scores.CohortHistoryAsync(shop)).Count}");
+var mostTied = (Member: default(MemberId), Ties: 0);
+foreach (var member in all)
+{
+    var ties = (await scores.StrongTiesAsync(shop, member.Member)).Count;
+    if (ties > mostTied.Ties)
+    {
+        mostTied = (member.Member, ties);
+    }
+}
+
+Console.WriteLine($"  Strongest connector (3+ shared meetups): {mostTied.Member} with {mostTied.Ties} strong ties");
 
 var busiest = simulation.BusiestMember;
 var history = await community.GetHistoryAsync(shop, busiest, new ActivityPageRequest(PageSize: 5));

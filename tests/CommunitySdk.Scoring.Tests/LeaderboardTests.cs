@@ -99,6 +99,26 @@ public class LeaderboardTests
     }
 
     [Fact]
+    public async Task The_cohort_always_equals_the_top_k_of_the_board()
+    {
+        await using var host = Host(s => { s.CohortSize = 10; s.HalfLife(TimeSpan.FromDays(2)); });
+        var random = new Random(77);
+        for (var i = 0; i < 1500; i++)
+        {
+            await host.Act($"m{(int)Math.Min(80, Math.Floor(-Math.Log(1 - random.NextDouble()) * 15))}", random.Next(3) == 0 ? "meetup.attended" : "post.created");
+            host.Clock.Advance(TimeSpan.FromMinutes(random.Next(1, 240)));
+            if (i % 100 == 99)
+            {
+                var top = (await host.Scores().TopAsync(Shop, new LeaderboardKey(LeaderboardKind.Score), 10)).Select(e => e.Member);
+                Assert.Equal(top.Select(m => m.Value).Order(StringComparer.Ordinal), (await host.Scores().CohortAsync(Shop)).Select(m => m.Value).Order(StringComparer.Ordinal));
+            }
+        }
+
+        var history = await host.Scores().CohortHistoryAsync(Shop);
+        Assert.Equal(10, history.Count(h => h.Joined) - history.Count(h => !h.Joined));
+    }
+
+    [Fact]
     public async Task Cities_rank_by_recently_active_members_and_subjects_by_decayed_activity()
     {
         await using var host = Host(s => { s.ActiveDays = 7; s.HalfLife(TimeSpan.FromDays(1)); });

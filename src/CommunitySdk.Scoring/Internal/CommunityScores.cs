@@ -11,6 +11,11 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 {
     private const double MaxExponent = 500;
 
+    // The K-th place of the score board while the cohort is full: a member who does not beat it cannot
+    // enter the cohort, so most updates skip the rank query.
+    private int _kth = -1;
+    private double _kthScore;
+
     public Lock Sync { get; } = new();
 
     public ScoringModel Model { get; } = model;
@@ -263,6 +268,8 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
                 }
             }
         }
+
+        RebuildCohort();
     }
 
     /// <summary>Moves t0 to <paramref name="at"/> and scales every stored decaying value; ranks are unchanged.</summary>
@@ -288,6 +295,7 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         }
 
         Subjects.Scale(factor);
+        RefreshKth();
     }
 
     private T[] Slot<T>(List<T[]> arrays, int member, int type)
@@ -322,8 +330,27 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         }
 
         // Scores only grow, so only this member can enter the top K, pushing out whoever is now K+1st.
+        if (Cohort.Contains(member))
+        {
+            if (member == _kth)
+            {
+                RefreshKth();
+            }
+
+            return;
+        }
+
+        if (_kth >= 0)
+        {
+            var score = ScoreBoard.ScoreOf(member);
+            if (score < _kthScore || (score == _kthScore && member > _kth))
+            {
+                return;
+            }
+        }
+
         var k = Model.Options.CohortSize;
-        if (!Cohort.Contains(member) && ScoreBoard.RankOf(member) < k)
+        if (ScoreBoard.RankOf(member) < k)
         {
             Cohort.Add(member);
             CohortHistory.Add(new CohortChange(Ids[member], true, Now));
@@ -335,6 +362,38 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
                     CohortHistory.Add(new CohortChange(Ids[pushed], false, Now));
                 }
             }
+
+            RefreshKth();
         }
+    }
+
+    private void RefreshKth()
+    {
+        var k = Model.Options.CohortSize;
+        _kth = ScoreBoard.Count >= k ? ScoreBoard.MemberAt(k - 1, out _kthScore) : -1;
+    }
+
+    /// <summary>Makes the cohort the board's top K again, recording who joined and left (after a batch recompute).</summary>
+    private void RebuildCohort()
+    {
+        var top = new HashSet<int>();
+        for (var rank = 0; rank < Math.Min(Model.Options.CohortSize, ScoreBoard.Count); rank++)
+        {
+            top.Add(ScoreBoard.MemberAt(rank, out _));
+        }
+
+        foreach (var left in Cohort.Where(m => !top.Contains(m)).ToArray())
+        {
+            Cohort.Remove(left);
+            CohortHistory.Add(new CohortChange(Ids[left], false, Now));
+        }
+
+        foreach (var joined in top.Where(m => !Cohort.Contains(m)).ToArray())
+        {
+            Cohort.Add(joined);
+            CohortHistory.Add(new CohortChange(Ids[joined], true, Now));
+        }
+
+        RefreshKth();
     }
 }
