@@ -292,7 +292,7 @@ public class LeaderboardBenchmarks
         for (var m = 0; m < _data.Members; m++)
         {
             engine.Intern(new MemberId($"m{m}"));
-            engine.Parent[m] = _data.Parent[m];
+            engine.Hot[m].Parent = _data.Parent[m];
         }
 
         return engine;

@@ -91,9 +91,9 @@ public class DecayAndNetworkTests
         var projection = host.Get<ScoringProjection>();
         var (incremental, exact) = projection.Read(Shop, s =>
         {
-            var before = s.Network.ToArray();
+            var before = s.Hot.Take(s.Ids.Count).Select(h => h.Network).ToArray();
             s.RecomputeNetwork();
-            return (before, s.Network.ToArray());
+            return (before, s.Hot.Take(s.Ids.Count).Select(h => h.Network).ToArray());
         }, default);
         Assert.Equal(exact.Length, incremental.Length);
         for (var i = 0; i < exact.Length; i++)

@@ -26,21 +26,16 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 
     public List<MemberId> Ids { get; } = [];
 
-    public List<double> Engagement { get; } = [];
-
-    public List<double> Network { get; } = [];
+    /// <summary>Per member, what every event touches, packed in one 32-byte struct (one cache line per member).</summary>
+    public MemberHot[] Hot { get; private set; } = new MemberHot[16];
 
     public List<double[]> ByType { get; } = [];
 
     public List<int[]> Counts { get; } = [];
 
-    public List<int> Parent { get; } = [];
-
     public List<DateTimeOffset> JoinedAt { get; } = [];
 
     public List<DateTimeOffset> LastActive { get; } = [];
-
-    public List<int> City { get; } = [];
 
     public List<int> Tier { get; } = [];
 
@@ -63,8 +58,6 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     public Dictionary<int, OrderStatisticTree> CityBoards { get; } = [];
 
     public Dictionary<(LeaderboardKind Kind, DateOnly Period, int City), OrderStatisticTree> PointsBoards { get; } = [];
-
-    public HashSet<int> Cohort { get; } = [];
 
     public List<CohortChange> CohortHistory { get; } = [];
 
@@ -102,14 +95,18 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         index = Ids.Count;
         Index[member] = index;
         Ids.Add(member);
-        Engagement.Add(0);
-        Network.Add(0);
+        if (index == Hot.Length)
+        {
+            var hot = Hot;
+            Array.Resize(ref hot, Hot.Length * 2);
+            Hot = hot;
+        }
+
+        Hot[index] = new MemberHot { Parent = -1, City = -1 };
         ByType.Add([]);
         Counts.Add([]);
-        Parent.Add(-1);
         JoinedAt.Add(default);
         LastActive.Add(DateTimeOffset.MinValue);
-        City.Add(-1);
         Tier.Add(0);
         LockedTier.Add(-1);
         GraceUntil.Add(null);
@@ -144,20 +141,20 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         }
 
         var x = weight * Math.Exp(exponent);
-        Engagement[member] += x;
+        Hot[member].Engagement += x;
         var byType = Slot(ByType, member, type);
         byType[type] += x;
         Move(member, x);
 
         var networkWeight = Model.Options.NetworkWeight;
         var discounts = Model.Discounts;
-        var ancestor = Parent[member];
+        var ancestor = Hot[member].Parent;
         for (var level = 0; level < discounts.Length && ancestor >= 0; level++)
         {
             var y = x * discounts[level];
-            Network[ancestor] += y;
+            Hot[ancestor].Network += y;
             Move(ancestor, networkWeight * y);
-            ancestor = Parent[ancestor];
+            ancestor = Hot[ancestor].Parent;
         }
     }
 
@@ -177,7 +174,7 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
             Cities.Add(city);
         }
 
-        var previous = City[member];
+        var previous = Hot[member].City;
         if (previous == next)
         {
             return;
@@ -188,7 +185,7 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
             CityBoards[previous].Remove(member);
         }
 
-        City[member] = next;
+        Hot[member].City = next;
         if (next >= 0 && ScoreBoard.Contains(member))
         {
             CityBoard(next).Set(member, ScoreBoard.ScoreOf(member));
@@ -254,17 +251,25 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     /// </summary>
     public void RecomputeNetwork()
     {
-        var exact = ForestInfluence.Descendants(Parent, Engagement, Model.Options.NetworkDiscount, Model.Options.NetworkLevels);
+        var parents = new int[Ids.Count];
+        var engagement = new double[Ids.Count];
         for (var m = 0; m < Ids.Count; m++)
         {
-            Network[m] = exact[m];
-            var score = Engagement[m] + (Model.Options.NetworkWeight * exact[m]);
+            parents[m] = Hot[m].Parent;
+            engagement[m] = Hot[m].Engagement;
+        }
+
+        var exact = ForestInfluence.Descendants(parents, engagement, Model.Options.NetworkDiscount, Model.Options.NetworkLevels);
+        for (var m = 0; m < Ids.Count; m++)
+        {
+            Hot[m].Network = exact[m];
+            var score = Hot[m].Engagement + (Model.Options.NetworkWeight * exact[m]);
             if (ScoreBoard.Contains(m) || score != 0)
             {
                 ScoreBoard.Set(m, score);
-                if (City[m] >= 0)
+                if (Hot[m].City >= 0)
                 {
-                    CityBoard(City[m]).Set(m, score);
+                    CityBoard(Hot[m].City).Set(m, score);
                 }
             }
         }
@@ -279,8 +284,8 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         Reference = at;
         for (var i = 0; i < Ids.Count; i++)
         {
-            Engagement[i] *= factor;
-            Network[i] *= factor;
+            Hot[i].Engagement *= factor;
+            Hot[i].Network *= factor;
             var byType = ByType[i];
             for (var t = 0; t < byType.Length; t++)
             {
@@ -323,14 +328,14 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     private void Move(int member, double delta)
     {
         ScoreBoard.Add(member, delta);
-        var city = City[member];
+        var city = Hot[member].City;
         if (city >= 0)
         {
             CityBoard(city).Add(member, delta);
         }
 
         // Scores only grow, so only this member can enter the top K, pushing out whoever is now K+1st.
-        if (Cohort.Contains(member))
+        if (Hot[member].InCohort)
         {
             if (member == _kth)
             {
@@ -352,13 +357,14 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         var k = Model.Options.CohortSize;
         if (ScoreBoard.RankOf(member) < k)
         {
-            Cohort.Add(member);
+            Hot[member].InCohort = true;
             CohortHistory.Add(new CohortChange(Ids[member], true, Now));
             if (ScoreBoard.Count > k)
             {
                 var pushed = ScoreBoard.MemberAt(k, out _);
-                if (Cohort.Remove(pushed))
+                if (Hot[pushed].InCohort)
                 {
+                    Hot[pushed].InCohort = false;
                     CohortHistory.Add(new CohortChange(Ids[pushed], false, Now));
                 }
             }
@@ -382,18 +388,31 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
             top.Add(ScoreBoard.MemberAt(rank, out _));
         }
 
-        foreach (var left in Cohort.Where(m => !top.Contains(m)).ToArray())
+        for (var m = 0; m < Ids.Count; m++)
         {
-            Cohort.Remove(left);
-            CohortHistory.Add(new CohortChange(Ids[left], false, Now));
+            if (Hot[m].InCohort && !top.Contains(m))
+            {
+                Hot[m].InCohort = false;
+                CohortHistory.Add(new CohortChange(Ids[m], false, Now));
+            }
         }
 
-        foreach (var joined in top.Where(m => !Cohort.Contains(m)).ToArray())
+        foreach (var joined in top.Where(m => !Hot[m].InCohort).ToArray())
         {
-            Cohort.Add(joined);
+            Hot[joined].InCohort = true;
             CohortHistory.Add(new CohortChange(Ids[joined], true, Now));
         }
 
         RefreshKth();
     }
+}
+
+/// <summary>The per-member fields every event reads or writes.</summary>
+internal struct MemberHot
+{
+    public double Engagement;
+    public double Network;
+    public int Parent;
+    public int City;
+    public bool InCohort;
 }

@@ -1,55 +1,120 @@
+using System.Runtime.CompilerServices;
+
 namespace CommunitySdk.Scoring.Internal;
 
 /// <summary>
 /// A leaderboard: members (dense ints) ordered by score, highest first, ties by the smaller member number.
-/// An array-backed treap with subtree sizes: insert, remove, rank-of and select are O(log n) expected, and
-/// nodes are reused, so updating a score allocates nothing (arrays grow by doubling, amortized).
+/// Entries live in sorted blocks of at most <see cref="MaxBlock"/> (16-byte key/member pairs, contiguous);
+/// a directory keeps the blocks in order with their first entries, and a Fenwick tree over block sizes gives
+/// the number of entries before any block. Rank = Fenwick prefix + binary search inside one small block;
+/// select = Fenwick descent + index; update = remove + insert, each a binary search and a short shift.
+/// All O(log n) with a handful of cache lines touched, and nothing allocated per update (blocks and
+/// arrays are reused; a split allocates one block per <see cref="MaxBlock"/>/2 inserts).
 /// <c>SortedSet&lt;T&gt;</c> cannot do this: it has no rank.
 /// </summary>
 internal sealed class OrderStatisticTree
 {
-    // One 32-byte node per member: visiting a node touches one cache line, not six arrays.
-    private Node[] _nodes;
-    private int[] _nodeOf = []; // member -> node, 0 when absent
-    private int _root;
-    private int _next = 1;      // node 0 is the empty sentinel
-    private int _free;          // free list threaded through _left
-    private uint _seed = 2463534242;
+    private const int MaxBlock = 256;
 
-    public OrderStatisticTree(int capacity = 16)
-    {
-        _nodes = new Node[Math.Max(capacity, 2) + 1];
-    }
+    private Block[] _blocks = new Block[4];     // by position, in order
+    private Entry[] _firsts = new Entry[4];     // first entry of the block at each position
+    private int[] _fenwick = new int[5];        // sizes by position, 1-based
+    private int _positions;
+    private Slot[] _slots = [];                 // member -> score, block id, presence: one cache line
+    private Block[] _byId = new Block[4];       // block id -> block
+    private int _blockIds;
+    private int _count;
+
+    public OrderStatisticTree(int capacity = 16) => EnsureMember(Math.Max(capacity, 1) - 1);
 
     /// <summary>Members on the board.</summary>
-    public int Count => _nodes[_root].Size;
+    public int Count => _count;
 
-    public bool Contains(int member) => member < _nodeOf.Length && _nodeOf[member] != 0;
+    public bool Contains(int member) => member < _slots.Length && _slots[member].Present;
 
     /// <summary>The member's score (in the board's stored units), or 0 when absent.</summary>
-    public double ScoreOf(int member) => Contains(member) ? _nodes[_nodeOf[member]].Key : 0;
+    public double ScoreOf(int member) => member < _slots.Length ? _slots[member].Score : 0;
 
     /// <summary>Sets a member's score, inserting the member when new.</summary>
     public void Set(int member, double score)
     {
-        if (Contains(member))
+        EnsureMember(member);
+        ref var slot = ref _slots[member];
+        if (slot.Present)
         {
-            var node = _nodeOf[member];
-            if (_nodes[node].Key == score)
+            if (slot.Score == score)
             {
                 return;
             }
 
-            _root = Remove(_root, node);
-            _nodes[node].Key = score;
-            _nodes[node].Left = _nodes[node].Right = 0;
-            _nodes[node].Size = 1;
-            _root = Insert(_root, node);
-            return;
+            if (MoveWithinBlock(member, ref slot, score))
+            {
+                return;
+            }
+
+            RemoveEntry(member);
         }
 
-        var fresh = Allocate(member, score);
-        _root = Insert(_root, fresh);
+        slot.Score = score;
+        slot.Present = true;
+        Insert(new Entry(score, member));
+    }
+
+    /// <summary>
+    /// The common case of a small change: the member stays in its block, so it slides to its new index
+    /// with one short shift; block sizes, the directory and the Fenwick tree are untouched.
+    /// </summary>
+    private bool MoveWithinBlock(int member, ref Slot slot, double score)
+    {
+        var block = _byId[slot.Block];
+        var position = block.Position;
+        var moved = new Entry(score, member);
+        if ((position > 0 && Before(moved, _firsts[position])) || (position + 1 < _positions && !Before(moved, _firsts[position + 1])))
+        {
+            return false;
+        }
+
+        var from = block.IndexOf(new Entry(slot.Score, member));
+        var entries = block.Entries;
+        int to;
+        if (Before(moved, entries[from]))
+        {
+            to = Search(entries, 0, from, moved);
+            Array.Copy(entries, to, entries, to + 1, from - to);
+        }
+        else
+        {
+            to = Search(entries, from + 1, block.Count, moved) - 1;
+            Array.Copy(entries, from + 1, entries, from, to - from);
+        }
+
+        entries[to] = moved;
+        if (to == 0 || from == 0)
+        {
+            _firsts[position] = entries[0];
+        }
+
+        slot.Score = score;
+        return true;
+    }
+
+    /// <summary>The first index in [lo, hi) whose entry does not come before <paramref name="entry"/>.</summary>
+    private static int Search(Entry[] entries, int lo, int hi, Entry entry)
+    {
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (Before(entries[mid], entry))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>Adds to a member's score (inserting at <paramref name="delta"/> when new).</summary>
@@ -58,16 +123,11 @@ internal sealed class OrderStatisticTree
     /// <summary>Takes a member off the board.</summary>
     public void Remove(int member)
     {
-        if (!Contains(member))
+        if (Contains(member))
         {
-            return;
+            RemoveEntry(member);
+            _slots[member].Present = false;
         }
-
-        var node = _nodeOf[member];
-        _root = Remove(_root, node);
-        _nodeOf[member] = 0;
-        _nodes[node].Left = _free;
-        _free = node;
     }
 
     /// <summary>0-based rank (0 = top), or -1 when absent.</summary>
@@ -78,218 +138,259 @@ internal sealed class OrderStatisticTree
             return -1;
         }
 
-        var node = _nodeOf[member];
-        var rank = _nodes[_nodes[node].Left].Size;
-        var t = _root;
-        while (t != node)
-        {
-            if (Before(node, t))
-            {
-                t = _nodes[t].Left;
-            }
-            else
-            {
-                rank += _nodes[_nodes[t].Left].Size + 1;
-                t = _nodes[t].Right;
-            }
-        }
-
-        return rank;
+        ref var slot = ref _slots[member];
+        var block = _byId[slot.Block];
+        return Prefix(block.Position) + block.IndexOf(new Entry(slot.Score, member));
     }
 
     /// <summary>The member at a 0-based rank.</summary>
     public int MemberAt(int rank, out double score)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rank, Count);
-        var t = _root;
-        while (true)
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rank, _count);
+
+        // Fenwick descent: the last position whose prefix is still <= rank.
+        var position = 0;
+        var remaining = rank;
+        for (var step = HighestBit(_positions); step > 0; step >>= 1)
         {
-            var leftSize = _nodes[_nodes[t].Left].Size;
-            if (rank < leftSize)
+            var next = position + step;
+            if (next <= _positions && _fenwick[next] <= remaining)
             {
-                t = _nodes[t].Left;
-            }
-            else if (rank == leftSize)
-            {
-                score = _nodes[t].Key;
-                return _nodes[t].Member;
-            }
-            else
-            {
-                rank -= leftSize + 1;
-                t = _nodes[t].Right;
+                position = next;
+                remaining -= _fenwick[next];
             }
         }
-    }
 
-    /// <summary>Writes ranks <paramref name="from"/>.. into <paramref name="members"/> (in order); returns how many.</summary>
-    public int Range(int from, Span<(int Member, double Score)> members)
-    {
-        var n = 0;
-        for (var rank = Math.Max(from, 0); rank < Count && n < members.Length; rank++)
-        {
-            var member = MemberAt(rank, out var score);
-            members[n++] = (member, score);
-        }
-
-        return n;
+        var entry = _blocks[position].Entries[remaining];
+        score = entry.Key;
+        return entry.Member;
     }
 
     /// <summary>Multiplies every score by a positive factor. Order is unchanged, so nothing moves (forward-decay rebase).</summary>
     public void Scale(double factor)
     {
-        for (var node = 1; node < _next; node++)
+        for (var p = 0; p < _positions; p++)
         {
-            _nodes[node].Key *= factor;
-        }
-    }
-
-    private bool Before(int a, int b) => _nodes[a].Key > _nodes[b].Key || (_nodes[a].Key == _nodes[b].Key && _nodes[a].Member < _nodes[b].Member);
-
-    private void Update(int node) => _nodes[node].Size = _nodes[_nodes[node].Left].Size + _nodes[_nodes[node].Right].Size + 1;
-
-    private int Insert(int t, int node)
-    {
-        if (t == 0)
-        {
-            return node;
-        }
-
-        if (_nodes[node].Priority > _nodes[t].Priority)
-        {
-            Split(t, node, out var l, out var r);
-            _nodes[node].Left = l;
-            _nodes[node].Right = r;
-            Update(node);
-            return node;
-        }
-
-        if (Before(node, t))
-        {
-            _nodes[t].Left = Insert(_nodes[t].Left, node);
-        }
-        else
-        {
-            _nodes[t].Right = Insert(_nodes[t].Right, node);
-        }
-
-        Update(t);
-        return t;
-    }
-
-    private void Split(int t, int node, out int l, out int r)
-    {
-        if (t == 0)
-        {
-            l = r = 0;
-            return;
-        }
-
-        if (Before(t, node))
-        {
-            Split(_nodes[t].Right, node, out var a, out r);
-            _nodes[t].Right = a;
-            l = t;
-        }
-        else
-        {
-            Split(_nodes[t].Left, node, out l, out var b);
-            _nodes[t].Left = b;
-            r = t;
-        }
-
-        Update(t);
-    }
-
-    private int Merge(int a, int b)
-    {
-        if (a == 0)
-        {
-            return b;
-        }
-
-        if (b == 0)
-        {
-            return a;
-        }
-
-        if (_nodes[a].Priority > _nodes[b].Priority)
-        {
-            _nodes[a].Right = Merge(_nodes[a].Right, b);
-            Update(a);
-            return a;
-        }
-
-        _nodes[b].Left = Merge(a, _nodes[b].Left);
-        Update(b);
-        return b;
-    }
-
-    private int Remove(int t, int node)
-    {
-        if (t == node)
-        {
-            return Merge(_nodes[t].Left, _nodes[t].Right);
-        }
-
-        if (Before(node, t))
-        {
-            _nodes[t].Left = Remove(_nodes[t].Left, node);
-        }
-        else
-        {
-            _nodes[t].Right = Remove(_nodes[t].Right, node);
-        }
-
-        Update(t);
-        return t;
-    }
-
-    private int Allocate(int member, double score)
-    {
-        int node;
-        if (_free != 0)
-        {
-            node = _free;
-            _free = _nodes[node].Left;
-        }
-        else
-        {
-            if (_next == _nodes.Length)
+            var block = _blocks[p];
+            for (var i = 0; i < block.Count; i++)
             {
-                Grow();
+                block.Entries[i] = new Entry(block.Entries[i].Key * factor, block.Entries[i].Member);
             }
 
-            node = _next++;
+            _firsts[p] = block.Entries[0];
         }
 
-        if (member >= _nodeOf.Length)
+        for (var m = 0; m < _slots.Length; m++)
         {
-            Array.Resize(ref _nodeOf, Math.Max(member + 1, _nodeOf.Length * 2));
+            _slots[m].Score *= factor;
         }
-
-        _nodeOf[member] = node;
-        _nodes[node].Member = member;
-        _nodes[node].Key = score;
-        _nodes[node].Left = _nodes[node].Right = 0;
-        _nodes[node].Size = 1;
-        _seed ^= _seed << 13;
-        _seed ^= _seed >> 17;
-        _seed ^= _seed << 5;
-        _nodes[node].Priority = _seed;
-        return node;
     }
 
-    private void Grow() => Array.Resize(ref _nodes, _nodes.Length * 2);
-
-    private struct Node
+    private void Insert(Entry entry)
     {
-        public double Key;
-        public int Member;
-        public int Left;
-        public int Right;
-        public int Size;
-        public uint Priority;
+        if (_positions == 0)
+        {
+            var first = NewBlock();
+            InsertPosition(0, first);
+        }
+
+        // The block to insert into: the last one whose first entry does not come after the entry.
+        int lo = 0, hi = _positions - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >> 1;
+            if (Before(entry, _firsts[mid]))
+            {
+                hi = mid - 1;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        var block = _blocks[lo];
+        var index = block.InsertAt(entry);
+        _slots[entry.Member].Block = block.Id;
+        if (index == 0)
+        {
+            _firsts[lo] = entry;
+        }
+
+        FenwickAdd(lo, 1);
+        _count++;
+        if (block.Count == MaxBlock)
+        {
+            Split(lo);
+        }
+    }
+
+    private void RemoveEntry(int member)
+    {
+        var block = _byId[_slots[member].Block];
+        var position = block.Position;
+        block.RemoveAt(block.IndexOf(new Entry(_slots[member].Score, member)));
+        FenwickAdd(position, -1);
+        _count--;
+        if (block.Count == 0)
+        {
+            RemovePosition(position);
+        }
+        else
+        {
+            _firsts[position] = block.Entries[0];
+        }
+    }
+
+    private void Split(int position)
+    {
+        var block = _blocks[position];
+        var upper = NewBlock();
+        var half = block.Count / 2;
+        Array.Copy(block.Entries, half, upper.Entries, 0, block.Count - half);
+        upper.Count = block.Count - half;
+        block.Count = half;
+        for (var i = 0; i < upper.Count; i++)
+        {
+            _slots[upper.Entries[i].Member].Block = upper.Id;
+        }
+
+        InsertPosition(position + 1, upper);
+    }
+
+    private void InsertPosition(int position, Block block)
+    {
+        if (_positions == _blocks.Length)
+        {
+            Array.Resize(ref _blocks, _blocks.Length * 2);
+            Array.Resize(ref _firsts, _firsts.Length * 2);
+        }
+
+        Array.Copy(_blocks, position, _blocks, position + 1, _positions - position);
+        Array.Copy(_firsts, position, _firsts, position + 1, _positions - position);
+        _blocks[position] = block;
+        _positions++;
+        Reposition(position);
+    }
+
+    private void RemovePosition(int position)
+    {
+        var block = _blocks[position];
+        Array.Copy(_blocks, position + 1, _blocks, position, _positions - position - 1);
+        Array.Copy(_firsts, position + 1, _firsts, position, _positions - position - 1);
+        _positions--;
+        _blocks[_positions] = null!;
+        _byId[block.Id] = null!;
+        Reposition(position);
+    }
+
+    /// <summary>After blocks moved: their positions, first entries and the Fenwick tree (O(blocks), once per split or merge).</summary>
+    private void Reposition(int from)
+    {
+        for (var p = from; p < _positions; p++)
+        {
+            _blocks[p].Position = p;
+            if (_blocks[p].Count > 0)
+            {
+                _firsts[p] = _blocks[p].Entries[0];
+            }
+        }
+
+        if (_fenwick.Length < _positions + 1)
+        {
+            _fenwick = new int[_blocks.Length + 1];
+        }
+
+        Array.Clear(_fenwick);
+        for (var p = 1; p <= _positions; p++)
+        {
+            _fenwick[p] += _blocks[p - 1].Count;
+            var parent = p + (p & -p);
+            if (parent <= _positions)
+            {
+                _fenwick[parent] += _fenwick[p];
+            }
+        }
+    }
+
+    private Block NewBlock()
+    {
+        if (_blockIds == _byId.Length)
+        {
+            Array.Resize(ref _byId, _byId.Length * 2);
+        }
+
+        var block = new Block(_blockIds++);
+        _byId[block.Id] = block;
+        return block;
+    }
+
+    /// <summary>Entries before position <paramref name="position"/>.</summary>
+    private int Prefix(int position)
+    {
+        var sum = 0;
+        for (var i = position; i > 0; i -= i & -i)
+        {
+            sum += _fenwick[i];
+        }
+
+        return sum;
+    }
+
+    private void FenwickAdd(int position, int delta)
+    {
+        for (var i = position + 1; i <= _positions; i += i & -i)
+        {
+            _fenwick[i] += delta;
+        }
+    }
+
+    private void EnsureMember(int member)
+    {
+        if (member >= _slots.Length)
+        {
+            Array.Resize(ref _slots, Math.Max(member + 1, _slots.Length * 2));
+        }
+    }
+
+    private static int HighestBit(int value) => value == 0 ? 0 : 1 << (31 - int.LeadingZeroCount(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Before(Entry a, Entry b) => a.Key > b.Key || (a.Key == b.Key && a.Member < b.Member);
+
+    private readonly record struct Entry(double Key, int Member);
+
+    private struct Slot
+    {
+        public double Score;
+        public int Block;
+        public bool Present;
+    }
+
+    private sealed class Block(int id)
+    {
+        public readonly Entry[] Entries = new Entry[MaxBlock];
+        public readonly int Id = id;
+        public int Count;
+        public int Position;
+
+        /// <summary>Index of an entry known to be in the block (binary search).</summary>
+        public int IndexOf(Entry entry) => Search(Entries, 0, Count, entry);
+
+        public int InsertAt(Entry entry)
+        {
+            var lo = Search(Entries, 0, Count, entry);
+            Array.Copy(Entries, lo, Entries, lo + 1, Count - lo);
+            Entries[lo] = entry;
+            Count++;
+            return lo;
+        }
+
+        public void RemoveAt(int index)
+        {
+            Count--;
+            Array.Copy(Entries, index + 1, Entries, index, Count - index);
+        }
     }
 }

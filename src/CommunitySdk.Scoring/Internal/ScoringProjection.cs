@@ -89,9 +89,9 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
                 break;
             case ReferralJoined referral:
                 var invitee = s.Intern(referral.Member);
-                if (s.Parent[invitee] < 0)
+                if (s.Hot[invitee].Parent < 0)
                 {
-                    s.Parent[invitee] = s.Intern(referral.Inviter);
+                    s.Hot[invitee].Parent = s.Intern(referral.Inviter);
                 }
 
                 break;
@@ -157,9 +157,9 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
         {
             var period = Period(community, kind, at);
             Board(s, (kind, period, -1)).Add(member, (double)amount);
-            if (s.City[member] >= 0)
+            if (s.Hot[member].City >= 0)
             {
-                Board(s, (kind, period, s.City[member])).Add(member, (double)amount);
+                Board(s, (kind, period, s.Hot[member].City)).Add(member, (double)amount);
             }
         }
     }

@@ -24,7 +24,7 @@ internal sealed class ScoringService(
                 var inputs = TierEvaluator.Inputs(s, member, index, now);
                 var parts = scorer.Explain(inputs);
                 var decay = s.DecayAt(now);
-                return new ScoreExplanation(member, parts.Sum(p => p.Value), index >= 0 ? s.Engagement[index] * decay : 0, inputs.Network, model.TierName(index >= 0 ? s.Tier[index] : 0), parts);
+                return new ScoreExplanation(member, parts.Sum(p => p.Value), index >= 0 ? s.Hot[index].Engagement * decay : 0, inputs.Network, model.TierName(index >= 0 ? s.Tier[index] : 0), parts);
             },
             new ScoreExplanation(member, 0, 0, 0, model.TierName(0), []));
     }
@@ -99,9 +99,9 @@ internal sealed class ScoringService(
                 var active = new int[s.Cities.Count];
                 for (var m = 0; m < s.Ids.Count; m++)
                 {
-                    if (s.City[m] >= 0 && s.LastActive[m] >= since)
+                    if (s.Hot[m].City >= 0 && s.LastActive[m] >= since)
                     {
-                        active[s.City[m]]++;
+                        active[s.Hot[m].City]++;
                     }
                 }
 

@@ -56,7 +56,7 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
         }
 
         var tenure = index >= 0 && s.JoinedAt[index] != default ? at - s.JoinedAt[index] : TimeSpan.Zero;
-        return new MemberScoreInputs(member, byType, index >= 0 ? s.Network[index] * decay : 0, index >= 0 ? s.TieCount[index] : 0, tenure);
+        return new MemberScoreInputs(member, byType, index >= 0 ? s.Hot[index].Network * decay : 0, index >= 0 ? s.TieCount[index] : 0, tenure);
     }
 
     private double Score(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending) =>
