@@ -95,7 +95,7 @@ public class GraphBenchmarks
         _descendants.Prepare();
 
         // QuikGraph: invitee → inviter edges, so rank flows up to the people who brought others in.
-        _graph = new BidirectionalGraph<int, SEdge<int>>(allowParallelEdges: false, vertexCapacity: members, edgeCapacity: members);
+        _graph = new BidirectionalGraph<int, SEdge<int>>(allowParallelEdges: false, vertexCapacity: members, edgeCapacity: 2); // edgeCapacity is per vertex
         _graph.AddVertexRange(Enumerable.Range(0, members));
         for (var m = 0; m < members; m++)
         {

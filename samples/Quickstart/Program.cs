@@ -133,8 +133,8 @@ foreach (var entry in await scores.TopAsync(shop, board, 5))
     Console.WriteLine($"    #{entry.Rank} {entry.Member,-12} {entry.Score,7:0.0}  tier {explanation.Tier,-9} network {explanation.Network,6:0.0}");
 }
 
-var weekly = await scores.TopAsync(shop, new LeaderboardKey(LeaderboardKind.PointsWeek, Segment: "Beijing"), 3);
-Console.WriteLine($"  Beijing, coins earned this week: {string.Join(", ", weekly.Select(e => $"{e.Member} {e.Score}"))}");
+var weekly = await scores.TopAsync(shop, new LeaderboardKey(LeaderboardKind.PointsWeek, Segment: "Beijing", At: clock.GetUtcNow().AddDays(-1)), 3);
+Console.WriteLine($"  Beijing, coins earned in the last simulated week: {string.Join(", ", weekly.Select(e => $"{e.Member} {e.Score}"))}");
 var tiers = new Dictionary<string, int>();
 foreach (var member in all)
 {

@@ -29,7 +29,7 @@ public class InfluenceVsPageRankTests
         }
 
         var influence = ForestInfluence.Descendants(parent, Enumerable.Repeat(1.0, members).ToArray(), 0.85, int.MaxValue);
-        var graph = new BidirectionalGraph<int, SEdge<int>>(false, members, members);
+        var graph = new BidirectionalGraph<int, SEdge<int>>(false, members, 2); // the last argument is the edge capacity per vertex
         graph.AddVertexRange(Enumerable.Range(0, members));
         for (var m = 0; m < members; m++)
         {
