@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Points.Internal;
@@ -19,7 +18,7 @@ internal sealed class PointsOptionsValidator : IValidateOptions<PointsOptions>
         {
             var c = options.Currencies[i];
             var at = $"Points:Currencies[{i}] '{c.Name}'";
-            Annotations(c, at, failures);
+            OptionsAnnotations.Validate(c, at, failures);
             if (Activity.CheckName(c.Name, 32) is { } reason)
             {
                 failures.Add($"{at}: Name {reason}.");
@@ -50,7 +49,7 @@ internal sealed class PointsOptionsValidator : IValidateOptions<PointsOptions>
         {
             var r = options.Rules[i];
             var at = $"Points:Rules[{i}] '{r.Id ?? r.ActivityType}'";
-            Annotations(r, at, failures);
+            OptionsAnnotations.Validate(r, at, failures);
             if (Activity.CheckName(r.ActivityType, Activity.MaxTypeLength) is { } reason)
             {
                 failures.Add($"{at}: ActivityType {reason}.");
@@ -88,15 +87,5 @@ internal sealed class PointsOptionsValidator : IValidateOptions<PointsOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>Data annotations of list items, which options validation does not reach on its own.</summary>
-    private static void Annotations(object item, string at, List<string> failures)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(item, new ValidationContext(item), results, validateAllProperties: true))
-        {
-            failures.AddRange(results.Select(r => $"{at}: {r.ErrorMessage}"));
-        }
     }
 }

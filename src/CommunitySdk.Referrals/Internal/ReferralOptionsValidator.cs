@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using CommunitySdk.Points;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -11,8 +10,8 @@ internal sealed class ReferralOptionsValidator(IServiceProvider services) : IVal
     public ValidateOptionsResult Validate(string? name, ReferralOptions options)
     {
         var failures = new List<string>();
-        Annotations(options.Fraud, "Referrals:Fraud", failures);
-        Annotations(options.BranchHealth, "Referrals:BranchHealth", failures);
+        OptionsAnnotations.Validate(options.Fraud, "Referrals:Fraud", failures);
+        OptionsAnnotations.Validate(options.BranchHealth, "Referrals:BranchHealth", failures);
         if (options.RewardLevels is < 1 or > ReferralOptions.MaxLevels)
         {
             failures.Add($"Referrals:RewardLevels must be 1 to {ReferralOptions.MaxLevels} (was {options.RewardLevels}): deeper commission chains are treated as pyramid selling in many jurisdictions.");
@@ -63,14 +62,5 @@ internal sealed class ReferralOptionsValidator(IServiceProvider services) : IVal
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void Annotations(object item, string at, List<string> failures)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(item, new ValidationContext(item), results, validateAllProperties: true))
-        {
-            failures.AddRange(results.Select(r => $"{at}: {r.ErrorMessage}"));
-        }
     }
 }

@@ -62,7 +62,7 @@ internal sealed class ReferralService(
     public async ValueTask<ActivityOutcome> SetCodeEnabledAsync(CommunityId communityId, string code, bool enabled, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         var owner = await OwnerOfAsync(communityId, code, cancellationToken).ConfigureAwait(false);
-        return await RecordAsync(communityId, owner, ReferralActivityTypes.SetCodeStatus, idempotencyKey, cancellationToken, ("code", code), ("enabled", enabled ? "true" : "false")).ConfigureAwait(false);
+        return await community.RecordCommandAsync(communityId, owner, ReferralActivityTypes.SetCodeStatus, idempotencyKey, cancellationToken, ("code", code), ("enabled", enabled ? "true" : "false")).ConfigureAwait(false);
     }
 
     public async ValueTask<ActivityOutcome> RecordClickAsync(CommunityId communityId, string code, string visitorId, string idempotencyKey, CancellationToken cancellationToken = default)
@@ -73,17 +73,17 @@ internal sealed class ReferralService(
         }
 
         var owner = await OwnerOfAsync(communityId, code, cancellationToken).ConfigureAwait(false);
-        return await RecordAsync(communityId, owner, ReferralActivityTypes.Click, idempotencyKey, cancellationToken, ("code", code), ("visitor", visitorId)).ConfigureAwait(false);
+        return await community.RecordCommandAsync(communityId, owner, ReferralActivityTypes.Click, idempotencyKey, cancellationToken, ("code", code), ("visitor", visitorId)).ConfigureAwait(false);
     }
 
     public ValueTask<ActivityOutcome> ApproveAsync(CommunityId communityId, MemberId invitee, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        RecordAsync(communityId, invitee, ReferralActivityTypes.Approve, idempotencyKey, cancellationToken);
+        community.RecordCommandAsync(communityId, invitee, ReferralActivityTypes.Approve, idempotencyKey, cancellationToken);
 
     public ValueTask<ActivityOutcome> RejectAsync(CommunityId communityId, MemberId invitee, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        RecordAsync(communityId, invitee, ReferralActivityTypes.Reject, idempotencyKey, cancellationToken, ("reason", reason));
+        community.RecordCommandAsync(communityId, invitee, ReferralActivityTypes.Reject, idempotencyKey, cancellationToken, ("reason", reason));
 
     public ValueTask<ActivityOutcome> BanAsync(CommunityId communityId, MemberId member, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        RecordAsync(communityId, member, ReferralActivityTypes.Ban, idempotencyKey, cancellationToken, ("reason", reason));
+        community.RecordCommandAsync(communityId, member, ReferralActivityTypes.Ban, idempotencyKey, cancellationToken, ("reason", reason));
 
     public async ValueTask<Referral?> GetReferralAsync(CommunityId communityId, MemberId invitee, CancellationToken cancellationToken = default)
     {
@@ -178,7 +178,7 @@ internal sealed class ReferralService(
             attributes.Add(("segment", segment));
         }
 
-        return RecordAsync(communityId, member, ReferralActivityTypes.CreateCode, key, cancellationToken, [.. attributes]);
+        return community.RecordCommandAsync(communityId, member, ReferralActivityTypes.CreateCode, key, cancellationToken, [.. attributes]);
     }
 
     private async ValueTask<MemberId> OwnerOfAsync(CommunityId communityId, string code, CancellationToken cancellationToken)
@@ -195,17 +195,6 @@ internal sealed class ReferralService(
     private ReferralCodeInfo Info(CommunityId communityId, string code) =>
         projection.Read(communityId, s => s.Codes[CodeRules.Skeleton(code)].ToInfo());
 
-    private ValueTask<ActivityOutcome> RecordAsync(CommunityId communityId, MemberId member, string type, string key, CancellationToken cancellationToken, params (string Name, string Value)[] attributes) =>
-        community.RecordAsync(
-            new Activity
-            {
-                IdempotencyKey = key,
-                Community = communityId,
-                Member = member,
-                Type = type,
-                Attributes = attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal),
-            },
-            cancellationToken);
 
     private static void Require(CommunityId communityId, MemberId member)
     {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Scoring.Internal;
@@ -30,11 +29,7 @@ internal sealed class ScoringOptionsValidator : IValidateOptions<ScoringOptions>
         {
             var tier = options.Tiers[i];
             var at = $"Scoring:Tiers[{i}] '{tier.Name}'";
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(tier, new ValidationContext(tier), results, validateAllProperties: true))
-            {
-                failures.AddRange(results.Select(r => $"{at}: {r.ErrorMessage}"));
-            }
+            OptionsAnnotations.Validate(tier, at, failures);
 
             if (!names.Add(tier.Name))
             {

@@ -148,15 +148,15 @@ internal sealed class ScoringService(
             throw new CommunityValidationException("endorser", "is required");
         }
 
-        return RecordAsync(communityId, member, ScoringActivityTypes.Endorse, idempotencyKey, cancellationToken, ("endorser", endorser.Value), ("tier", tier));
+        return community.RecordCommandAsync(communityId, member, ScoringActivityTypes.Endorse, idempotencyKey, cancellationToken, ("endorser", endorser.Value), ("tier", tier));
     }
 
     public ValueTask<ActivityOutcome> LockTierAsync(CommunityId communityId, MemberId member, string? tier, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);
         return tier is null
-            ? RecordAsync(communityId, member, ScoringActivityTypes.LockTier, idempotencyKey, cancellationToken)
-            : RecordAsync(communityId, member, ScoringActivityTypes.LockTier, idempotencyKey, cancellationToken, ("tier", tier));
+            ? community.RecordCommandAsync(communityId, member, ScoringActivityTypes.LockTier, idempotencyKey, cancellationToken)
+            : community.RecordCommandAsync(communityId, member, ScoringActivityTypes.LockTier, idempotencyKey, cancellationToken, ("tier", tier));
     }
 
     public async ValueTask<int> ReviewTiersAsync(CommunityId communityId, CancellationToken cancellationToken = default)
@@ -184,7 +184,7 @@ internal sealed class ScoringService(
         var changed = 0;
         foreach (var member in due)
         {
-            var outcome = await RecordAsync(communityId, member, ScoringActivityTypes.ReviewTier, string.Create(CultureInfo.InvariantCulture, $"{ScoringActivityTypes.ReviewTier}:{member}:{now.UtcTicks}"), cancellationToken).ConfigureAwait(false);
+            var outcome = await community.RecordCommandAsync(communityId, member, ScoringActivityTypes.ReviewTier, string.Create(CultureInfo.InvariantCulture, $"{ScoringActivityTypes.ReviewTier}:{member}:{now.UtcTicks}"), cancellationToken).ConfigureAwait(false);
             changed += outcome.EffectsOf<TierChanged>().Any() ? 1 : 0;
         }
 
@@ -235,17 +235,6 @@ internal sealed class ScoringService(
         return [.. entries];
     }
 
-    private ValueTask<ActivityOutcome> RecordAsync(CommunityId communityId, MemberId member, string type, string key, CancellationToken cancellationToken, params (string Name, string Value)[] attributes) =>
-        community.RecordAsync(
-            new Activity
-            {
-                IdempotencyKey = key,
-                Community = communityId,
-                Member = member,
-                Type = type,
-                Attributes = attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal),
-            },
-            cancellationToken);
 
     private static void CheckCount(int value, string field, int max, int min = 1)
     {
