@@ -29,7 +29,7 @@ public sealed class CommunityOptions
     /// <summary>
     /// When <see langword="true"/> (default), events are published to subscribers right after each commit,
     /// in the recording call. When <see langword="false"/>, the host relays the outbox itself
-    /// (<see cref="ICommunityOutbox.RelayPendingAsync"/>, or the ASP.NET Core background job).
+    /// with <see cref="ICommunityOutbox.RelayPendingAsync"/>, typically from a background job.
     /// </summary>
     public bool PublishEventsInline { get; set; } = true;
 
