@@ -34,20 +34,14 @@ internal sealed class PointsService(
         }
 
         PointsEngine.RequireReason(reason);
-        return community.RecordAsync(
-            new Activity
-            {
-                IdempotencyKey = idempotencyKey,
-                Community = communityId,
-                Member = member,
-                Type = PointsActivityTypes.Reverse,
-                Attributes = new Dictionary<string, string>
-                {
-                    [PointsActivityTypes.SourceAttribute] = sourceIdempotencyKey,
-                    [PointsActivityTypes.ReasonAttribute] = reason,
-                },
-            },
-            cancellationToken);
+        return community.RecordCommandAsync(
+            communityId,
+            member,
+            PointsActivityTypes.Reverse,
+            idempotencyKey,
+            cancellationToken,
+            (PointsActivityTypes.SourceAttribute, sourceIdempotencyKey),
+            (PointsActivityTypes.ReasonAttribute, reason));
     }
 
     public async ValueTask<int> SweepExpiryAsync(CommunityId communityId, CancellationToken cancellationToken = default)
