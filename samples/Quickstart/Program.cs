@@ -1,6 +1,7 @@
 // CommunitySdk quickstart: wire the SDK, simulate a small community for a few weeks on a fake clock,
 // print what happened. Run: dotnet run --project samples/Quickstart
 using CommunitySdk;
+using CommunitySdk.Badges;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
@@ -11,7 +12,14 @@ using Microsoft.Extensions.Time.Testing;
 // 1. A clock we control, so weeks pass in milliseconds. A real app leaves TimeProvider.System in place.
 var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
 
-// 2. Register the SDK in an ordinary service collection: one sentence of configuration.
+// 2. Register the SDK in an ordinary service collection: one sentence of configuration. The community log
+//    lives in SQLite, a file next to the app (started fresh on each run, so the demo is the same every time).
+var database = Path.Combine(AppContext.BaseDirectory, "quickstart.db");
+foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+{
+    File.Delete(file);
+}
+
 var services = new ServiceCollection();
 services.AddSingleton<TimeProvider>(clock);
 services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai")
@@ -37,7 +45,19 @@ services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai")
             .Weight("meetup.attended", 5)
             .Tier("newcomer")
             .Tier("regular", t => t.MinScore = 10)
-            .Tier("pillar", t => { t.MinScore = 40; t.MinActivities["meetup.attended"] = 3; }));
+            .Tier("pillar", t => { t.MinScore = 40; t.MinActivities["meetup.attended"] = 3; }))
+        // Badges: a meetup family, a posting streak, a connector badge and an honour.
+        .AddBadges(b => b
+            .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))
+            .Badge("three-day-streak", "Three days in a row", BadgeCriteria.Streak("post.created", 3), d => d.Grade = BadgeGrade.Silver)
+            .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2), d => d.Grade = BadgeGrade.Gold)
+            .Badge("big-spender", "Big spender", BadgeCriteria.PointsEarned("coins", 100), d => d.AutoRevoke = true)
+            .Honour("popcorn", "Popcorn award")
+            .Family("meetups", "Meetup regular",
+                ("Bronze", BadgeCriteria.Count("meetup.attended", 1)),
+                ("Silver", BadgeCriteria.Count("meetup.attended", 3)),
+                ("Gold", BadgeCriteria.DistinctValues("meetup.attended", 6))))
+        .UseSqlite($"Data Source={database}");
 await using var provider = services.BuildServiceProvider();
 
 var community = provider.GetRequiredService<ICommunity>();
@@ -46,6 +66,7 @@ var points = provider.GetRequiredService<IPointsService>();
 var referrals = provider.GetRequiredService<IReferralService>();
 var graph = provider.GetRequiredService<IInviteGraph>();
 var scores = provider.GetRequiredService<IScoringService>();
+var badges = provider.GetRequiredService<IBadgeService>();
 var shop = new CommunityId("demo-shop");
 
 // 3. Simulate four weeks: members join, post, buy and meet up; the network sometimes retries a request.
@@ -157,7 +178,22 @@ foreach (var member in all)
 
 Console.WriteLine($"  Strongest connector (3+ shared meetups): {mostTied.Member} with {mostTied.Ties} strong ties");
 
+Console.WriteLine();
+Console.WriteLine("Badges");
+await badges.GrantAsync(shop, all[0].Member, "popcorn", "brought popcorn to the first meetup", "honour-popcorn-1");
+foreach (var rarity in await badges.GetRarityAsync(shop))
+{
+    Console.WriteLine($"  {rarity.Badge.Name,-28} {rarity.Holders,4} holders ({rarity.Share,6:P1})");
+}
+
 var busiest = simulation.BusiestMember;
+var mine = await badges.GetBadgesAsync(shop, busiest);
+Console.WriteLine($"  {busiest} shows: {string.Join(", ", mine.Where(b => b.Displayed).Select(b => b.Badge.Name))}");
+foreach (var progress in (await badges.GetProgressAsync(shop, busiest)).Take(3))
+{
+    Console.WriteLine($"  {busiest} is {progress.Current:0} of {progress.Target:0} {progress.Unit} towards {progress.Badge.Name}");
+}
+
 var history = await community.GetHistoryAsync(shop, busiest, new ActivityPageRequest(PageSize: 5));
 Console.WriteLine();
 Console.WriteLine($"Latest activity of {busiest} (their history, newest first):");

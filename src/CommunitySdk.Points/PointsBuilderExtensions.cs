@@ -52,6 +52,14 @@ public static class PointsBuilderExtensions
         services.TryAddSingleton<IPointsReader>(sp => sp.GetRequiredService<IPointsService>());
         builder.AddProjection<PointsProjection>();
         builder.AddReactor<PointsReactor>();
+        builder.AddEventType<PointsAwarded>("points.awarded");
+        builder.AddEventType<PointsWithheld>("points.withheld");
+        builder.AddEventType<PointsSpent>("points.spent");
+        builder.AddEventType<PointsDeducted>("points.deducted");
+        builder.AddEventType<PointsReversed>("points.reversed");
+        builder.AddEventType<PointsExpired>("points.expired");
+        builder.AddEventType<PointsExpiring>("points.expiring");
+        builder.AddEventType<PointsWithheldCancelled>("points.withheld-cancelled");
         return builder;
     }
 }

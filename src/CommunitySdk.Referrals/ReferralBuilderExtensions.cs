@@ -50,6 +50,17 @@ public static class ReferralBuilderExtensions
         services.TryAddSingleton<IInviteGraph>(sp => sp.GetRequiredService<ReferralService>());
         builder.AddProjection<ReferralProjection>();
         builder.AddReactor<ReferralReactor>();
+        builder.AddEventType<ReferralCodeCreated>("referral.code-created");
+        builder.AddEventType<ReferralCodeStatusChanged>("referral.code-status-changed");
+        builder.AddEventType<ReferralClicked>("referral.clicked");
+        builder.AddEventType<ReferralJoined>("referral.joined");
+        builder.AddEventType<ReferralQualified>("referral.qualified");
+        builder.AddEventType<ReferralHeld>("referral.held");
+        builder.AddEventType<ReferralRewarded>("referral.rewarded");
+        builder.AddEventType<ReferralRejected>("referral.rejected");
+        builder.AddEventType<ReferralReversed>("referral.reversed");
+        builder.AddEventType<MemberBanned>("referral.member-banned");
+        builder.AddEventType<InvitingSuspended>("referral.inviting-suspended");
         return builder;
     }
 }

@@ -51,6 +51,12 @@ public static class ScoringBuilderExtensions
         services.TryAddSingleton<IScoringService, ScoringService>();
         builder.AddProjection<ScoringProjection>();
         builder.AddReactor<ScoringReactor>();
+        builder.AddEventType<ScoreChanged>("scoring.score-changed");
+        builder.AddEventType<TierChanged>("scoring.tier-changed");
+        builder.AddEventType<TierGraceStarted>("scoring.tier-grace-started");
+        builder.AddEventType<TierGraceCleared>("scoring.tier-grace-cleared");
+        builder.AddEventType<TierEndorsed>("scoring.tier-endorsed");
+        builder.AddEventType<TierLocked>("scoring.tier-locked");
         return builder;
     }
 }

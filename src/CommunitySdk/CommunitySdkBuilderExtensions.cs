@@ -80,4 +80,21 @@ public static class CommunitySdkBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ICommunityEventSubscriber<TEvent>, TSubscriber>());
         return builder;
     }
+
+    /// <summary>
+    /// Registers an event type that reactors emit, under a stable name, so durable stores can persist it.
+    /// Every SDK feature registers its own; hosts register the events their own reactors emit.
+    /// </summary>
+    /// <typeparam name="TEvent">The event type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The stable name stored with each event (for example <c>shop.voucher-issued</c>).</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddEventType<TEvent>(this ICommunitySdkBuilder builder, string name)
+        where TEvent : CommunityEvent
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Services.AddSingleton(new CommunityEventType(typeof(TEvent), name));
+        return builder;
+    }
 }

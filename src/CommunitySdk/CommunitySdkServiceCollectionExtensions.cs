@@ -45,7 +45,10 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton<IMemberDirectory, MemberDirectory>();
         services.TryAddSingleton<ICommunityReplayer, CommunityReplayer>();
         services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
-        return new CommunitySdkBuilder(services);
+        services.TryAddSingleton<CommunityEventSerializer>();
+        var builder = new CommunitySdkBuilder(services);
+        builder.AddEventType<MemberJoined>("member.joined").AddEventType<MemberProfileUpdated>("member.profile-updated");
+        return builder;
     }
 
     /// <summary>Adds the core and configures its options in code. See <see cref="AddCommunitySdk(IServiceCollection)"/>.</summary>

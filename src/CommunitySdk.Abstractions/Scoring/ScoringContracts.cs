@@ -8,6 +8,9 @@ public sealed record ScoreChanged : CommunityEvent
 
     /// <summary>The weight added at <see cref="CommunityEvent.OccurredAt"/>; it decays from then on.</summary>
     public required double Weight { get; init; }
+
+    /// <summary>The member's decayed engagement score right after this activity (before network value and bonuses).</summary>
+    public double Engagement { get; init; }
 }
 
 /// <summary>A member's tier changed.</summary>

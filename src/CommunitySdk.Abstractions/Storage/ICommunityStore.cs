@@ -86,6 +86,22 @@ public interface ICommunityWriteSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancellation (before the commit starts).</param>
     /// <returns>A task.</returns>
     ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commits consecutive activities. Durable providers write them in one transaction (all or nothing), which
+    /// is how bulk imports reach their throughput; the default commits them one by one.
+    /// </summary>
+    /// <param name="activities">The activities, ids consecutive from <see cref="LastActivityId"/> + 1.</param>
+    /// <param name="cancellationToken">Cancellation (before the commit starts).</param>
+    /// <returns>A task.</returns>
+    async ValueTask CommitManyAsync(IReadOnlyList<CommittedActivity> activities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(activities);
+        foreach (var activity in activities)
+        {
+            await CommitAsync(activity, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>An event waiting in the outbox to be published.</summary>

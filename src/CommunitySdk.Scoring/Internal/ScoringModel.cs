@@ -30,7 +30,8 @@ internal sealed class ScoringModel
     /// <summary>The SDK's own commands never count as engagement.</summary>
     public static bool IsCommand(string type) =>
         type.StartsWith("member.", StringComparison.Ordinal) || type.StartsWith("points.", StringComparison.Ordinal)
-        || type.StartsWith("referral.", StringComparison.Ordinal) || type.StartsWith("scoring.", StringComparison.Ordinal);
+        || type.StartsWith("referral.", StringComparison.Ordinal) || type.StartsWith("scoring.", StringComparison.Ordinal)
+        || type.StartsWith("badges.", StringComparison.Ordinal);
 
     public double WeightOf(Activity activity)
     {

@@ -14,11 +14,6 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
     {
         var activity = context.Activity;
         var weight = model.WeightOf(activity);
-        if (weight > 0)
-        {
-            context.Emit(new ScoreChanged { Member = context.Member, ActivityType = activity.Type, Weight = weight });
-        }
-
         var seen = projection.Read(context.Community, s => { React(context, s, weight); return true; }, false);
         if (!seen)
         {
@@ -33,6 +28,12 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
     {
         var member = context.Member;
         var index = s.Index.TryGetValue(member, out var i) ? i : -1;
+        if (weight > 0)
+        {
+            var engagement = weight + (index >= 0 ? s.Hot[index].Engagement * s.DecayAt(context.EffectiveTime) : 0);
+            context.Emit(new ScoreChanged { Member = member, ActivityType = context.Activity.Type, Weight = weight, Engagement = engagement });
+        }
+
         switch (context.Activity.Type)
         {
             case ScoringActivityTypes.Endorse:

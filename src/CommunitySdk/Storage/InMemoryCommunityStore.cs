@@ -235,6 +235,37 @@ public sealed class InMemoryCommunityStore : ICommunityStore
             return ValueTask.CompletedTask;
         }
 
+        public ValueTask CommitManyAsync(IReadOnlyList<CommittedActivity> activities, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(activities);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // All or nothing: check the whole batch before the first one is committed.
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            var expected = LastActivityId + 1;
+            foreach (var activity in activities)
+            {
+                ArgumentNullException.ThrowIfNull(activity);
+                if (activity.ActivityId != expected++)
+                {
+                    throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {expected - 2}.");
+                }
+
+                if (!keys.Add(activity.Activity.IdempotencyKey) || log.Find(activity.Activity.IdempotencyKey) is not null)
+                {
+                    throw new InvalidOperationException($"Idempotency key '{activity.Activity.IdempotencyKey}' is already committed.");
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var activity in activities)
+            {
+                store.Commit(log, activity);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
         public ValueTask DisposeAsync()
         {
             if (!_disposed)

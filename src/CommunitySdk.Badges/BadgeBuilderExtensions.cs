@@ -1,0 +1,65 @@
+using CommunitySdk.Badges.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CommunitySdk.Badges;
+
+/// <summary>Registers badges.</summary>
+public static class BadgeBuilderExtensions
+{
+    /// <summary>Adds badges defined in code.</summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configure">Defines the badges.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddBadges(this ICommunitySdkBuilder builder, Action<BadgeOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder.AddBadgesCore();
+    }
+
+    /// <summary>Adds badges defined in configuration (for example the <c>Community:Badges</c> section).</summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The section with <c>Badges</c> and <c>Families</c>.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddBadges(this ICommunitySdkBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<BadgeOptions>(configuration);
+        return builder.AddBadgesCore();
+    }
+
+    /// <summary>Registers a host-supplied criterion that badge definitions name with <c>Kind: Custom</c>.</summary>
+    /// <typeparam name="TCriterion">The criterion.</typeparam>
+    /// <param name="builder">The SDK builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddBadgeCriterion<TCriterion>(this ICommunitySdkBuilder builder)
+        where TCriterion : class, IBadgeCriterion
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IBadgeCriterion, TCriterion>());
+        return builder;
+    }
+
+    private static ICommunitySdkBuilder AddBadgesCore(this ICommunitySdkBuilder builder)
+    {
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(BadgeCatalog)))
+        {
+            services.AddOptions<BadgeOptions>().ValidateDataAnnotations().ValidateOnStart();
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BadgeOptions>, BadgeOptionsValidator>());
+        services.TryAddSingleton<BadgeCatalog>();
+        services.TryAddSingleton<IBadgeService, BadgeService>();
+        builder.AddProjection<BadgeProjection>();
+        builder.AddReactor<BadgeReactor>();
+        builder.AddEventType<BadgeEarned>("badges.earned");
+        builder.AddEventType<BadgeRevoked>("badges.revoked");
+        return builder;
+    }
+}

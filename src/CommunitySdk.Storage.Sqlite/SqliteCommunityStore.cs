@@ -1,0 +1,541 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace CommunitySdk.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite store. One writer connection serves every write session of this process (SQLite has one writer
+/// per file anyway); a session holds the file's write lock (<c>BEGIN IMMEDIATE</c>) from open to commit, so
+/// writers in other processes on the same file wait (<see cref="SqliteStoreOptions.BusyTimeout"/>) and the
+/// activity ids stay gap-free. Reads use pooled connections and never block writers (WAL).
+/// </summary>
+public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, IDisposable
+{
+    private static readonly string[] ParameterNames = ["$c", "$id", "$k", "$m", "$t", "$o", "$v", "$a", "$r", "$f", "$e"];
+    private const string Columns = "community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events";
+
+    private readonly SqliteStoreOptions _options;
+    private readonly CommunityEventSerializer _serializer;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _init = new(1, 1);
+    private SqliteConnection? _writeConnection;
+    private WriterCommands? _commands;
+    private volatile bool _ready;
+    private bool _disposed;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="serializer">The event serializer (registered by <c>AddCommunitySdk</c>).</param>
+    public SqliteCommunityStore(SqliteStoreOptions options, CommunityEventSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(serializer);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("SqliteStoreOptions.ConnectionString is required.", nameof(options));
+        }
+
+        _options = options;
+        _serializer = serializer;
+        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString)
+        {
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = _writeConnection!;
+            var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the file's write lock
+            var last = await _commands!.LastIdAsync(transaction, community, cancellationToken).ConfigureAwait(false);
+            return new Session(this, connection, transaction, community, last);
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await LastIdAsync(connection, null, community, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await FindAsync(connection, null, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        const int chunk = 1000;
+        var after = Math.Max(afterActivityId, 0);
+        while (true)
+        {
+            var batch = new List<CommittedActivity>(chunk);
+            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id > $after ORDER BY activity_id LIMIT {chunk};";
+                command.Parameters.AddWithValue("$c", community.Value);
+                command.Parameters.AddWithValue("$after", after);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(Read(reader));
+                }
+            }
+
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+
+            if (batch.Count < chunk)
+            {
+                yield break;
+            }
+
+            after = batch[^1].ActivityId;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        ArgumentNullException.ThrowIfNull(page);
+        page.Validate();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND member = $m AND activity_id < $before ORDER BY activity_id DESC LIMIT $n;";
+        command.Parameters.AddWithValue("$c", community.Value);
+        command.Parameters.AddWithValue("$m", member.Value);
+        command.Parameters.AddWithValue("$before", page.Before ?? long.MaxValue);
+        command.Parameters.AddWithValue("$n", page.PageSize + 1);
+        var items = new List<CommittedActivity>(page.PageSize + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(Read(reader));
+            }
+        }
+
+        var more = items.Count > page.PageSize;
+        if (more)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        return new ActivityPage(items, more ? page with { Before = items[^1].ActivityId } : null);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, payload, attempts FROM community_outbox ORDER BY id LIMIT $n;";
+        command.Parameters.AddWithValue("$n", max);
+        var entries = new List<OutboxEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new OutboxEntry(reader.GetInt64(0), _serializer.DeserializeEvent(reader.GetString(1)), reader.GetInt32(2)));
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
+        UpdateOutboxAsync(entryIds, "DELETE FROM community_outbox WHERE id = $id;", cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
+        UpdateOutboxAsync(entryIds, "UPDATE community_outbox SET attempts = attempts + 1 WHERE id = $id;", cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _commands?.Dispose();
+        if (_writeConnection is not null)
+        {
+            await _writeConnection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _writer.Dispose();
+        _init.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static void Require(CommunityId community)
+    {
+        if (community.IsEmpty)
+        {
+            throw new CommunityValidationException("community", "is required");
+        }
+    }
+
+    private async ValueTask UpdateOutboxAsync(IReadOnlyCollection<long> entryIds, string sql, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entryIds);
+        if (entryIds.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = _writeConnection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            var id = command.Parameters.Add("$id", SqliteType.Integer);
+            foreach (var entryId in entryIds)
+            {
+                id.Value = entryId;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_ready)
+        {
+            return;
+        }
+
+        await _init.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_ready)
+            {
+                return;
+            }
+
+            var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_options.AutoMigrate)
+                {
+                    await SqliteMigrations.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+                else if (await SqliteMigrations.GetVersionAsync(connection, cancellationToken).ConfigureAwait(false) is var version && version < SqliteMigrations.LatestVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"The SQLite database is at schema version {version}; this version of CommunitySdk needs {SqliteMigrations.LatestVersion}. " +
+                        "Apply the scripts in the package's sql/sqlite folder (or SqliteMigrations.ApplyAsync), or set AutoMigrate = true.");
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = $"PRAGMA synchronous = {(_options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL")};";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _writeConnection = connection;
+            _commands = new WriterCommands(connection);
+            _ready = true;
+        }
+        finally
+        {
+            _init.Release();
+        }
+    }
+
+    /// <summary>A pooled connection for reading, once the schema is known to be there.</summary>
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await ConnectAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false); // busy waits follow Default Timeout
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<long> LastIdAsync(SqliteConnection connection, SqliteTransaction? transaction, CommunityId community, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
+        command.Parameters.AddWithValue("$c", community.Value);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<CommittedActivity?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, CommunityId community, string key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND idempotency_key = $k;";
+        command.Parameters.AddWithValue("$c", community.Value);
+        command.Parameters.AddWithValue("$k", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    /// <summary>The writer connection's statements, prepared once and reused by every session.</summary>
+    private sealed class WriterCommands : IDisposable
+    {
+        private readonly SqliteCommand _lastId;
+        private readonly SqliteCommand _find;
+
+        public WriterCommands(SqliteConnection connection)
+        {
+            _lastId = connection.CreateCommand();
+            _lastId.CommandText = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
+            _lastId.Parameters.Add("$c", SqliteType.Text);
+            _find = connection.CreateCommand();
+            _find.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND idempotency_key = $k;";
+            _find.Parameters.Add("$c", SqliteType.Text);
+            _find.Parameters.Add("$k", SqliteType.Text);
+            Insert = connection.CreateCommand();
+            Insert.CommandText = $"INSERT INTO community_activities ({Columns}) VALUES ($c, $id, $k, $m, $t, $o, $v, $a, $r, $f, $e);";
+            InsertParameters = ParameterNames.Select(n => Insert.Parameters.Add(n, n == "$id" ? SqliteType.Integer : SqliteType.Text)).ToArray();
+            Outbox = connection.CreateCommand();
+            Outbox.CommandText = "INSERT INTO community_outbox (community, activity_id, event_index, payload) VALUES ($c, $id, $i, $p);";
+            OutboxParameters = (Outbox.Parameters.Add("$c", SqliteType.Text), Outbox.Parameters.Add("$id", SqliteType.Integer), Outbox.Parameters.Add("$i", SqliteType.Integer), Outbox.Parameters.Add("$p", SqliteType.Text));
+        }
+
+        public SqliteCommand Insert { get; }
+
+        public SqliteParameter[] InsertParameters { get; }
+
+        public SqliteCommand Outbox { get; }
+
+        public (SqliteParameter Community, SqliteParameter ActivityId, SqliteParameter Index, SqliteParameter Payload) OutboxParameters { get; }
+
+        public async Task<long> LastIdAsync(SqliteTransaction transaction, CommunityId community, CancellationToken cancellationToken)
+        {
+            _lastId.Transaction = transaction;
+            _lastId.Parameters[0].Value = community.Value;
+            return (long)(await _lastId.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        public async Task<CommittedActivity?> FindAsync(SqliteCommunityStore store, SqliteTransaction transaction, CommunityId community, string key, CancellationToken cancellationToken)
+        {
+            _find.Transaction = transaction;
+            _find.Parameters[0].Value = community.Value;
+            _find.Parameters[1].Value = key;
+            await using var reader = await _find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? store.Read(reader) : null;
+        }
+
+        public void Dispose()
+        {
+            _lastId.Dispose();
+            _find.Dispose();
+            Insert.Dispose();
+            Outbox.Dispose();
+        }
+    }
+
+    private CommittedActivity Read(SqliteDataReader r) => _serializer.FromRecord(new ActivityRecord(
+        r.GetString(0),
+        r.GetInt64(1),
+        r.GetString(2),
+        r.GetString(3),
+        r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        r.GetString(7),
+        r.GetString(8),
+        r.GetString(9),
+        r.GetString(10)));
+
+    private sealed class Session(SqliteCommunityStore store, SqliteConnection connection, SqliteTransaction transaction, CommunityId community, long last) : ICommunityWriteSession
+    {
+        private SqliteTransaction? _transaction = transaction;
+        private bool _disposed;
+
+        public CommunityId Community => community;
+
+        public long LastActivityId { get; private set; } = last;
+
+        public async ValueTask<CommittedActivity?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ArgumentNullException.ThrowIfNull(idempotencyKey);
+            var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+            return await store._commands!.FindAsync(store, transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(activity);
+            return CommitManyAsync([activity], cancellationToken);
+        }
+
+        public async ValueTask CommitManyAsync(IReadOnlyList<CommittedActivity> activities, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(activities);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+            var records = new List<(CommittedActivity Activity, ActivityRecord Record)>(activities.Count);
+            var expected = LastActivityId + 1;
+            foreach (var activity in activities)
+            {
+                ArgumentNullException.ThrowIfNull(activity);
+                if (activity.Activity.Community != community)
+                {
+                    throw new InvalidOperationException($"The session belongs to community '{community}', not '{activity.Activity.Community}'.");
+                }
+
+                if (activity.ActivityId != expected++)
+                {
+                    throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {expected - 2}.");
+                }
+
+                records.Add((activity, store._serializer.ToRecord(activity))); // before any write: an unregistered event type changes nothing
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var commands = store._commands!;
+                var insert = commands.Insert;
+                insert.Transaction = transaction;
+                var p = commands.InsertParameters;
+                var outbox = commands.Outbox;
+                outbox.Transaction = transaction;
+                var (oc, oid, index, payload) = commands.OutboxParameters;
+                foreach (var (activity, r) in records)
+                {
+                    object?[] values = [r.Community, r.ActivityId, r.IdempotencyKey, r.Member, r.Type, r.OccurredAt, r.Value, r.Attributes, r.RecordedAt, r.Fingerprint, r.Events];
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        p[i].Value = values[i] ?? DBNull.Value;
+                    }
+
+                    await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    foreach (var e in activity.Events)
+                    {
+                        oc.Value = r.Community;
+                        oid.Value = r.ActivityId;
+                        index.Value = e.Index;
+                        payload.Value = store._serializer.SerializeEvent(e);
+                        await outbox.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a key is already committed
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("An idempotency key in the batch is already committed; nothing was written.", ex);
+            }
+            catch
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+            if (records.Count > 0)
+            {
+                LastActivityId = records[^1].Activity.ActivityId;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                await RollbackAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                store._writer.Release();
+            }
+        }
+
+        /// <summary>The open transaction; after a commit, a new one (and the last id re-read: another process may have written).</summary>
+        private async ValueTask<SqliteTransaction> TransactionAsync(CancellationToken cancellationToken)
+        {
+            if (_transaction is null)
+            {
+                _transaction = connection.BeginTransaction(deferred: false);
+                LastActivityId = await store._commands!.LastIdAsync(_transaction, community, cancellationToken).ConfigureAwait(false);
+            }
+
+            return _transaction;
+        }
+
+        private async ValueTask RollbackAsync()
+        {
+            if (_transaction is { } t)
+            {
+                _transaction = null;
+                await using (t.ConfigureAwait(false))
+                {
+                    await t.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace CommunitySdk.Storage.Sqlite;
+
+/// <summary>How SQLite makes a commit durable (<c>PRAGMA synchronous</c>).</summary>
+public enum SqliteDurability
+{
+    /// <summary>
+    /// <c>NORMAL</c> in WAL mode (default): a commit survives the process crashing or being killed; a power
+    /// loss or OS crash may roll back the last commits (never corrupts).
+    /// </summary>
+    Normal,
+
+    /// <summary><c>FULL</c>: every commit is synced to disk before it returns; survives power loss, slower.</summary>
+    Full,
+}
+
+/// <summary>SQLite store settings.</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The connection string, for example <c>Data Source=community.db</c>. Required.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Create and migrate the schema on first use. Default true; turn off when the host runs the SQL scripts itself.</summary>
+    public bool AutoMigrate { get; set; } = true;
+
+    /// <summary>How durable a commit is. Default <see cref="SqliteDurability.Normal"/>.</summary>
+    public SqliteDurability Durability { get; set; } = SqliteDurability.Normal;
+
+    /// <summary>How long a writer waits for another process holding the file's write lock. Default 30 s.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

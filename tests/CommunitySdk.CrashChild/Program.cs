@@ -1,0 +1,50 @@
+// Records activities in a loop on a durable store and prints "committed <key>" after each RecordAsync
+// returns. The crash tests kill this process with SIGKILL at random points and then check the store.
+// Usage: CommunitySdk.CrashChild <sqlite|postgres> <connection string> <community> <run>
+using System.Globalization;
+using CommunitySdk;
+using CommunitySdk.Points;
+using Microsoft.Extensions.DependencyInjection;
+
+var (provider, connectionString, communityId, run) = (args[0], args[1], new CommunityId(args[2]), args[3]);
+var services = new ServiceCollection();
+var builder = services.AddCommunitySdk(o => o.PublishEventsInline = false)
+    .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
+switch (provider)
+{
+    case "sqlite":
+        builder.UseSqlite(connectionString);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown provider {provider}");
+        return 2;
+}
+
+await using var sp = services.BuildServiceProvider();
+var community = sp.GetRequiredService<ICommunity>();
+var points = sp.GetRequiredService<IPointsService>();
+var random = new Random(run.GetHashCode(StringComparison.Ordinal));
+Console.Out.Flush();
+for (var i = 0; ; i++)
+{
+    var member = new MemberId(string.Create(CultureInfo.InvariantCulture, $"m{random.Next(20)}"));
+    var key = string.Create(CultureInfo.InvariantCulture, $"{run}-{i}");
+    if (i % 5 == 4)
+    {
+        try
+        {
+            await points.SpendAsync(communityId, member, "coins", random.Next(1, 30), "voucher", key);
+        }
+        catch (CommunityValidationException)
+        {
+            continue; // not enough coins: nothing written
+        }
+    }
+    else
+    {
+        await community.RecordAsync(new Activity { IdempotencyKey = key, Community = communityId, Member = member, Type = "order.completed", Value = random.Next(1, 50) });
+    }
+
+    Console.WriteLine($"committed {key}");
+    Console.Out.Flush();
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using CommunitySdk.Points;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunitySdk.Storage.Tests;
+
+/// <summary>
+/// Starts the crash child on a store, kills it with SIGKILL at a random point, many times; then checks every
+/// activity the child saw committed is in the log exactly once and every balance equals its ledger entries.
+/// </summary>
+internal static class CrashHarness
+{
+    private static int Count(List<string> seen)
+    {
+        lock (seen)
+        {
+            return seen.Count;
+        }
+    }
+
+    public static async Task RunAsync(string provider, string connectionString, Action<ICommunitySdkBuilder> useStore, int runs = 8)
+    {
+        var community = new CommunityId($"crash-{Guid.NewGuid():N}");
+        var child = Path.Combine(AppContext.BaseDirectory, "CommunitySdk.CrashChild.dll");
+        var committed = new List<string>();
+        var random = new Random(42);
+        for (var run = 0; run < runs; run++)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { child, provider, connectionString, community.Value, $"r{run}" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = new Process { StartInfo = start };
+            var seen = new List<string>();
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line && line.StartsWith("committed ", StringComparison.Ordinal))
+                {
+                    lock (seen)
+                    {
+                        seen.Add(line["committed ".Length..]);
+                    }
+                }
+            };
+            Assert.True(process.Start());
+            process.BeginOutputReadLine();
+            var waited = Stopwatch.StartNew();
+            while (Count(seen) == 0 && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.True(Count(seen) > 0, $"run {run}: the child committed nothing: {(process.HasExited ? await process.StandardError.ReadToEndAsync() : "(still running)")}");
+            await Task.Delay(random.Next(50, 700)); // kill at a random point of the loop
+            process.Kill(entireProcessTree: true); // SIGKILL on Unix: no finally blocks, no flush, no graceful shutdown
+            await process.WaitForExitAsync();
+            lock (seen)
+            {
+                committed.AddRange(seen);
+            }
+        }
+
+        var services = new ServiceCollection();
+        var builder = services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
+        useStore(builder);
+        await using var sp = services.BuildServiceProvider();
+        var store = sp.GetRequiredService<ICommunityStore>();
+        var log = new List<CommittedActivity>();
+        await foreach (var a in store.ReadLogAsync(community))
+        {
+            log.Add(a);
+        }
+
+        // Ids without gaps, each key once, and every activity the child saw committed is there.
+        Assert.Equal(Enumerable.Range(1, log.Count).Select(i => (long)i), log.Select(a => a.ActivityId));
+        var keys = log.Select(a => a.Activity.IdempotencyKey).ToList();
+        Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+        var stored = keys.ToHashSet(StringComparer.Ordinal);
+        Assert.All(committed, key => Assert.Contains(key, stored));
+        Assert.True(log.Count >= committed.Count);
+
+        // Every balance equals the sum of its ledger entries, and the ledger equals the events in the log.
+        var points = sp.GetRequiredService<IPointsService>();
+        foreach (var member in log.Select(a => a.Activity.Member).Distinct())
+        {
+            var balance = await points.GetBalanceAsync(community, member, "coins");
+            decimal entries = 0;
+            for (LedgerPageRequest? page = new(PageSize: 500); page is not null;)
+            {
+                var result = await points.GetHistoryAsync(community, member, page);
+                entries += result.Items.Sum(i => i.Amount);
+                page = result.Next;
+            }
+
+            var fromLog = log.SelectMany(a => a.Events).OfType<PointsLedgerEvent>().Where(e => e.Member == member).Sum(e => e.Amount);
+            Assert.Equal(entries, balance.Total);
+            Assert.Equal(fromLog, balance.Total);
+            Assert.True(balance.Total >= 0);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using CommunitySdk.Points;
+using CommunitySdk.Storage.Sqlite;
+using CommunitySdk.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunitySdk.Storage.Tests;
+
+/// <summary>A fresh database file per test, in a temporary folder.</summary>
+internal static class TempDb
+{
+    public static readonly string Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "communitysdk-sqlite-tests")).FullName;
+
+    public static string NewConnectionString() => $"Data Source={Path.Combine(Folder, $"{Guid.NewGuid():N}.db")}";
+
+    public static SqliteCommunityStore Open(string connectionString, bool autoMigrate = true) =>
+        new(new SqliteStoreOptions { ConnectionString = connectionString, AutoMigrate = autoMigrate }, StoreConformanceBase.Serializer);
+}
+
+public sealed class SqliteLogConformance : StoreLogConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
+}
+
+public sealed class SqliteSessionConformance : StoreSessionConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
+}
+
+public sealed class SqliteOutboxConformance : StoreOutboxConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
+}
+
+public sealed class SqliteConcurrencyConformance : StoreConcurrencyConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
+}
+
+public sealed class SqliteDurabilityConformance : StoreDurabilityConformance
+{
+    private readonly string _connectionString = TempDb.NewConnectionString();
+
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(_connectionString));
+
+    protected override ValueTask<ICommunityStore> ReopenAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(_connectionString));
+}
+
+public class SqliteProviderTests
+{
+    [Fact]
+    public void Every_conformance_suite_is_run() => ConformanceSuites.AssertComplete(typeof(SqliteProviderTests).Assembly);
+
+    [Fact]
+    public async Task Two_instances_starting_at_once_migrate_once_and_the_file_is_in_wal_mode()
+    {
+        var cs = TempDb.NewConnectionString();
+        var stores = Enumerable.Range(0, 4).Select(_ => TempDb.Open(cs)).ToArray();
+        var c = new CommunityId("shop");
+        await Task.WhenAll(stores.Select(s => s.GetLastActivityIdAsync(c).AsTask()));
+        await using var connection = new SqliteConnection(cs);
+        await connection.OpenAsync();
+        Assert.Equal(SqliteMigrations.LatestVersion, await SqliteMigrations.GetVersionAsync(connection));
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT COUNT(*) FROM communitysdk_schema_versions; PRAGMA journal_mode;";
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(SqliteMigrations.LatestVersion, reader.GetInt32(0));
+            Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());
+            Assert.Equal("wal", reader.GetString(0));
+        }
+
+        Assert.Empty(await SqliteMigrations.ApplyAsync(connection)); // idempotent: nothing left to apply
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_auto_migrate_off_an_unmigrated_database_is_a_clear_error_until_the_scripts_run()
+    {
+        var cs = TempDb.NewConnectionString();
+        await using (var store = TempDb.Open(cs, autoMigrate: false))
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.BeginWriteAsync(new CommunityId("shop")).AsTask());
+            Assert.Contains("schema version 0", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("sql/sqlite", ex.Message, StringComparison.Ordinal);
+        }
+
+        // The host runs the shipped scripts itself (here through the same runner; the SQL is plain text).
+        Assert.All(SqliteMigrations.Scripts, s => Assert.Contains("CREATE TABLE", s.Sql, StringComparison.Ordinal));
+        await using (var connection = new SqliteConnection(cs))
+        {
+            await connection.OpenAsync();
+            Assert.Equal([1], await SqliteMigrations.ApplyAsync(connection));
+        }
+
+        await using var ready = TempDb.Open(cs, autoMigrate: false);
+        await using var session = await ready.BeginWriteAsync(new CommunityId("shop"));
+        Assert.Equal(0, session.LastActivityId);
+    }
+
+    [Fact]
+    public async Task UseSqlite_stores_the_sdk_log_in_the_file()
+    {
+        var cs = TempDb.NewConnectionString();
+        var services = new ServiceCollection();
+        services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseSqlite(cs);
+        await using (var sp = services.BuildServiceProvider())
+        {
+            Assert.IsType<SqliteCommunityStore>(sp.GetRequiredService<ICommunityStore>());
+            var outcome = await sp.GetRequiredService<ICommunity>().RecordAsync(new Activity { IdempotencyKey = "o1", Community = new CommunityId("shop"), Member = new MemberId("ann"), Type = "order.completed", Value = 30 });
+            Assert.Contains(outcome.Effects, e => e is PointsAwarded { Amount: 30 });
+        }
+
+        await using var store = TempDb.Open(cs);
+        var found = await store.FindAsync(new CommunityId("shop"), "o1");
+        Assert.NotNull(found);
+        Assert.Contains(found.Events, e => e is PointsAwarded { Amount: 30 });
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddCommunitySdk().UseSqlite(" "));
+    }
+
+    [Fact]
+    public async Task A_process_killed_at_random_points_loses_no_committed_activity_and_ledgers_stay_whole()
+    {
+        var cs = TempDb.NewConnectionString();
+        await CrashHarness.RunAsync("sqlite", cs, b => b.UseSqlite(cs), runs: 8);
+    }
+}
+
+public class SqlitePublicApiTests
+{
+    [Fact]
+    public void Sqlite_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(SqliteCommunityStore).Assembly));
+
+    [Fact]
+    public void Testing_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(ConformanceSuites).Assembly));
+}
