@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throwaway servers for tests and benchmarks, from Debian's packages, on free loopback ports in a
-# temporary folder. Source it, then call start_redis; everything started is stopped by stop_services
-# (installed as an EXIT trap by the caller). Exports COMMUNITYSDK_REDIS (a StackExchange.Redis string).
+# temporary folder. Source it, then call start_redis / start_postgres; everything started is stopped by
+# stop_services (installed as an EXIT trap by the caller). Exports COMMUNITYSDK_REDIS (a
+# StackExchange.Redis string) and COMMUNITYSDK_POSTGRES (an Npgsql connection string).
 
 COMMUNITYSDK_SERVICES_DIR=${COMMUNITYSDK_SERVICES_DIR:-$(mktemp -d -t communitysdk-services.XXXXXX)}
 _started_pids=()
@@ -44,7 +45,41 @@ start_redis() {
   return 1
 }
 
+_postgres_bin() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+start_postgres() {
+  local bin
+  bin=$(_postgres_bin)
+  if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+    _apt_install postgresql || return 1
+    bin=$(_postgres_bin)
+  fi
+  local port dir run=()
+  port=$(_free_port)
+  dir="$COMMUNITYSDK_SERVICES_DIR/postgres"
+  mkdir -p "$dir"
+  if [ "$(id -u)" = "0" ]; then
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres user Debian's package created.
+    chmod 755 "$COMMUNITYSDK_SERVICES_DIR"
+    chown postgres "$dir"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$dir/data" -U communitysdk --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 || {
+    echo "services: initdb failed; see $dir/initdb.log" >&2; return 1; }
+  "${run[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null || {
+    echo "services: postgres did not start; see $dir/postgres.log" >&2; return 1; }
+  _postgres_stop=("${run[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop)
+  export COMMUNITYSDK_POSTGRES="Host=127.0.0.1;Port=$port;Username=communitysdk;Database=postgres;Pooling=true;Maximum Pool Size=50"
+  echo "services: postgres on 127.0.0.1:$port" >&2
+}
+
 stop_services() {
+  if [ -n "${_postgres_stop[*]:-}" ]; then
+    "${_postgres_stop[@]}" >/dev/null 2>&1
+  fi
   for pid in "${_started_pids[@]}"; do
     kill "$pid" 2>/dev/null
   done

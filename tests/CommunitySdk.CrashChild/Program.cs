@@ -15,6 +15,9 @@ switch (provider)
     case "sqlite":
         builder.UseSqlite(connectionString);
         break;
+    case "postgres":
+        builder.UsePostgreSql(connectionString);
+        break;
     default:
         Console.Error.WriteLine($"unknown provider {provider}");
         return 2;

@@ -1,0 +1,432 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CommunitySdk.Storage.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL store, shared by any number of app instances. A write session holds a transaction-level
+/// advisory lock on its community (<c>pg_advisory_xact_lock</c>), so one writer per community commits at a
+/// time across every instance and the activity ids stay gap-free; the idempotency key is a unique
+/// constraint, so a key committed by another instance is found, never committed twice.
+/// </summary>
+public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable, IDisposable
+{
+    private const string Columns = "community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events";
+
+    private readonly PostgreSqlStoreOptions _options;
+    private readonly CommunityEventSerializer _serializer;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _init = new(1, 1);
+    private volatile bool _ready;
+    private bool _disposed;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="serializer">The event serializer (registered by <c>AddCommunitySdk</c>).</param>
+    public PostgreSqlCommunityStore(PostgreSqlStoreOptions options, CommunityEventSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(serializer);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("PostgreSqlStoreOptions.ConnectionString is required.", nameof(options));
+        }
+
+        _options = options;
+        _serializer = serializer;
+        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = new Session(this, connection, community);
+            await session.BeginAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await LastIdAsync(connection, null, community, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await FindAsync(connection, null, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        const int chunk = 1000;
+        var after = Math.Max(afterActivityId, 0);
+        while (true)
+        {
+            var batch = new List<CommittedActivity>(chunk);
+            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id > $2 ORDER BY activity_id LIMIT {chunk};", connection))
+            {
+                command.Parameters.AddWithValue(community.Value);
+                command.Parameters.AddWithValue(after);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(Read(reader));
+                }
+            }
+
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+
+            if (batch.Count < chunk)
+            {
+                yield break;
+            }
+
+            after = batch[^1].ActivityId;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
+    {
+        Require(community);
+        ArgumentNullException.ThrowIfNull(page);
+        page.Validate();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4;", connection);
+        command.Parameters.AddWithValue(community.Value);
+        command.Parameters.AddWithValue(member.Value);
+        command.Parameters.AddWithValue(page.Before ?? long.MaxValue);
+        command.Parameters.AddWithValue(page.PageSize + 1);
+        var items = new List<CommittedActivity>(page.PageSize + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(Read(reader));
+            }
+        }
+
+        var more = items.Count > page.PageSize;
+        if (more)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        return new ActivityPage(items, more ? page with { Before = items[^1].ActivityId } : null);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT id, payload, attempts FROM community_outbox ORDER BY id LIMIT $1;", connection);
+        command.Parameters.AddWithValue(max);
+        var entries = new List<OutboxEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new OutboxEntry(reader.GetInt64(0), _serializer.DeserializeEvent(reader.GetString(1)), reader.GetInt32(2)));
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
+        UpdateOutboxAsync(entryIds, "DELETE FROM community_outbox WHERE id = ANY($1);", cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
+        UpdateOutboxAsync(entryIds, "UPDATE community_outbox SET attempts = attempts + 1 WHERE id = ANY($1);", cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _init.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static void Require(CommunityId community)
+    {
+        if (community.IsEmpty)
+        {
+            throw new CommunityValidationException("community", "is required");
+        }
+    }
+
+    private async ValueTask UpdateOutboxAsync(IReadOnlyCollection<long> entryIds, string sql, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entryIds);
+        if (entryIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue(entryIds.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_ready)
+        {
+            await _init.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!_ready)
+                {
+                    await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    if (_options.AutoMigrate)
+                    {
+                        await PostgreSqlMigrations.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (await PostgreSqlMigrations.GetVersionAsync(connection, cancellationToken).ConfigureAwait(false) is var version && version < PostgreSqlMigrations.LatestVersion)
+                    {
+                        throw new InvalidOperationException(
+                            $"The PostgreSQL database is at schema version {version}; this version of CommunitySdk needs {PostgreSqlMigrations.LatestVersion}. " +
+                            "Apply the scripts in the package's sql/postgresql folder (or PostgreSqlMigrations.ApplyAsync), or set AutoMigrate = true.");
+                    }
+
+                    _ready = true;
+                }
+            }
+            finally
+            {
+                _init.Release();
+            }
+        }
+
+        return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<long> LastIdAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CommunityId community, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $1;", connection, transaction);
+        command.Parameters.AddWithValue(community.Value);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<CommittedActivity?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CommunityId community, string key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND idempotency_key = $2;", connection, transaction);
+        command.Parameters.AddWithValue(community.Value);
+        command.Parameters.AddWithValue(key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    private CommittedActivity Read(NpgsqlDataReader r) => _serializer.FromRecord(new ActivityRecord(
+        r.GetString(0),
+        r.GetInt64(1),
+        r.GetString(2),
+        r.GetString(3),
+        r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        r.GetString(7),
+        r.GetString(8),
+        r.GetString(9),
+        r.GetString(10)));
+
+    private sealed class Session(PostgreSqlCommunityStore store, NpgsqlConnection connection, CommunityId community) : ICommunityWriteSession
+    {
+        private NpgsqlTransaction? _transaction;
+        private bool _disposed;
+
+        public CommunityId Community => community;
+
+        public long LastActivityId { get; private set; }
+
+        /// <summary>Opens a transaction holding the community's advisory lock and reads the last id.</summary>
+        public async Task BeginAsync(CancellationToken cancellationToken)
+        {
+            _transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0));", connection, _transaction))
+            {
+                command.Parameters.AddWithValue("communitysdk:" + community.Value);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            LastActivityId = await LastIdAsync(connection, _transaction, community, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask<CommittedActivity?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ArgumentNullException.ThrowIfNull(idempotencyKey);
+            if (_transaction is null)
+            {
+                await BeginAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return await store.FindAsync(connection, _transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(activity);
+            return CommitManyAsync([activity], cancellationToken);
+        }
+
+        public async ValueTask CommitManyAsync(IReadOnlyList<CommittedActivity> activities, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(activities);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_transaction is null)
+            {
+                await BeginAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var records = new List<(CommittedActivity Activity, ActivityRecord Record)>(activities.Count);
+            var expected = LastActivityId + 1;
+            foreach (var activity in activities)
+            {
+                ArgumentNullException.ThrowIfNull(activity);
+                if (activity.Activity.Community != community)
+                {
+                    throw new InvalidOperationException($"The session belongs to community '{community}', not '{activity.Activity.Community}'.");
+                }
+
+                if (activity.ActivityId != expected++)
+                {
+                    throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {expected - 2}.");
+                }
+
+                records.Add((activity, store._serializer.ToRecord(activity))); // before any write: an unregistered event type changes nothing
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var transaction = _transaction!;
+            try
+            {
+                // One round trip for the whole unit of work: the activities and their outbox entries.
+                var batch = new NpgsqlBatch(connection, transaction);
+                await using (batch.ConfigureAwait(false))
+                {
+                    foreach (var (activity, r) in records)
+                    {
+                        var insert = new NpgsqlBatchCommand($"INSERT INTO community_activities ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);");
+                        insert.Parameters.AddWithValue(r.Community);
+                        insert.Parameters.AddWithValue(r.ActivityId);
+                        insert.Parameters.AddWithValue(r.IdempotencyKey);
+                        insert.Parameters.AddWithValue(r.Member);
+                        insert.Parameters.AddWithValue(r.Type);
+                        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.OccurredAt ?? DBNull.Value);
+                        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.Value ?? DBNull.Value);
+                        insert.Parameters.AddWithValue(r.Attributes);
+                        insert.Parameters.AddWithValue(r.RecordedAt);
+                        insert.Parameters.AddWithValue(r.Fingerprint);
+                        insert.Parameters.AddWithValue(r.Events);
+                        batch.BatchCommands.Add(insert);
+                        foreach (var e in activity.Events)
+                        {
+                            var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id, event_index, payload) VALUES ($1, $2, $3, $4);");
+                            outbox.Parameters.AddWithValue(r.Community);
+                            outbox.Parameters.AddWithValue(r.ActivityId);
+                            outbox.Parameters.AddWithValue(e.Index);
+                            outbox.Parameters.AddWithValue(store._serializer.SerializeEvent(e));
+                            batch.BatchCommands.Add(outbox);
+                        }
+                    }
+
+                    if (batch.BatchCommands.Count > 0)
+                    {
+                        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("An idempotency key (or activity id) is already committed; nothing was written.", ex);
+            }
+            catch
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null; // the advisory lock went with the transaction
+            if (records.Count > 0)
+            {
+                LastActivityId = records[^1].Activity.ActivityId;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                await RollbackAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask RollbackAsync()
+        {
+            if (_transaction is { } t)
+            {
+                _transaction = null;
+                await using (t.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await t.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Already completed (a failed commit ends the transaction); nothing to undo.
+                    }
+                }
+            }
+        }
+    }
+}

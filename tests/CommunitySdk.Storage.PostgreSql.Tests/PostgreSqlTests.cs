@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using CommunitySdk.Points;
+using CommunitySdk.Storage.PostgreSql;
+using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CommunitySdk.Storage.Tests;
+
+/// <summary>
+/// The server comes from the test script (./eng/test.sh starts a throwaway PostgreSQL and exports
+/// COMMUNITYSDK_POSTGRES). Each store gets a database of its own.
+/// </summary>
+internal static class PgDb
+{
+    public static string Server => Environment.GetEnvironmentVariable("COMMUNITYSDK_POSTGRES") is { Length: > 0 } cs
+        ? cs
+        : throw new InvalidOperationException("COMMUNITYSDK_POSTGRES is not set: run the tests with ./eng/test.sh, which starts a throwaway PostgreSQL.");
+
+    public static async Task<string> NewDatabaseAsync()
+    {
+        var name = $"t_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(Server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
+
+    public static PostgreSqlCommunityStore Open(string connectionString, bool autoMigrate = true) =>
+        new(new PostgreSqlStoreOptions { ConnectionString = connectionString, AutoMigrate = autoMigrate }, StoreConformanceBase.Serializer);
+
+    public static async ValueTask<ICommunityStore> NewStoreAsync() => Open(await NewDatabaseAsync());
+}
+
+public sealed class PostgreSqlLogConformance : StoreLogConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
+}
+
+public sealed class PostgreSqlSessionConformance : StoreSessionConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
+}
+
+public sealed class PostgreSqlOutboxConformance : StoreOutboxConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
+}
+
+public sealed class PostgreSqlConcurrencyConformance : StoreConcurrencyConformance
+{
+    // Two writers per community: contention on each community, and the database's cores used.
+    protected override int Communities => 4;
+
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
+}
+
+public sealed class PostgreSqlDurabilityConformance : StoreDurabilityConformance
+{
+    private string? _connectionString;
+
+    protected override async ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.Open(_connectionString = await PgDb.NewDatabaseAsync());
+
+    protected override ValueTask<ICommunityStore> ReopenAsync() => ValueTask.FromResult<ICommunityStore>(PgDb.Open(_connectionString!));
+}
+
+public class PostgreSqlProviderTests
+{
+    [Fact]
+    public void Every_conformance_suite_is_run() => ConformanceSuites.AssertComplete(typeof(PostgreSqlProviderTests).Assembly);
+
+    [Fact]
+    public async Task Instances_starting_at_once_migrate_once_and_opting_out_is_a_clear_error()
+    {
+        var cs = await PgDb.NewDatabaseAsync();
+        await using (var off = PgDb.Open(cs, autoMigrate: false))
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => off.GetLastActivityIdAsync(new CommunityId("shop")).AsTask());
+            Assert.Contains("sql/postgresql", ex.Message, StringComparison.Ordinal);
+        }
+
+        var stores = Enumerable.Range(0, 6).Select(_ => PgDb.Open(cs)).ToArray();
+        await Task.WhenAll(stores.Select(s => s.GetLastActivityIdAsync(new CommunityId("shop")).AsTask()));
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        Assert.Equal(PostgreSqlMigrations.LatestVersion, await PostgreSqlMigrations.GetVersionAsync(connection));
+        await using (var count = new NpgsqlCommand("SELECT COUNT(*) FROM communitysdk_schema_versions;", connection))
+        {
+            Assert.Equal((long)PostgreSqlMigrations.LatestVersion, await count.ExecuteScalarAsync());
+        }
+
+        Assert.Empty(await PostgreSqlMigrations.ApplyAsync(connection));
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Two_app_instances_share_one_community_without_lost_updates_or_double_counting()
+    {
+        var cs = await PgDb.NewDatabaseAsync();
+        ServiceProvider Instance()
+        {
+            var services = new ServiceCollection();
+            services.AddCommunitySdk(o => o.PublishEventsInline = false)
+                .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
+                .UsePostgreSql(cs);
+            return services.BuildServiceProvider();
+        }
+
+        await using var a = Instance();
+        await using var b = Instance();
+        var shop = new CommunityId("shop");
+        var outcomes = new ConcurrentBag<ActivityOutcome>();
+
+        // Both instances record orders of the same few members; every key is sent to both (a load balancer retry).
+        await Task.WhenAll(new[] { a, b }.SelectMany(sp => Enumerable.Range(0, 3).Select(w => Task.Run(async () =>
+        {
+            var community = sp.GetRequiredService<ICommunity>();
+            for (var i = w; i < 300; i += 3)
+            {
+                outcomes.Add(await community.RecordAsync(new Activity { IdempotencyKey = $"o{i}", Community = shop, Member = new MemberId($"m{i % 4}"), Type = "order.completed", Value = 10 }));
+            }
+        }))));
+
+        Assert.Equal(600, outcomes.Count);
+        Assert.Equal(300, outcomes.Count(o => !o.IsDuplicate));
+        Assert.All(outcomes.GroupBy(o => o.Record.Activity.IdempotencyKey), g => Assert.Single(g.Select(o => o.ActivityId).Distinct()));
+        foreach (var sp in new[] { a, b })
+        {
+            var points = sp.GetRequiredService<IPointsService>();
+            for (var m = 0; m < 4; m++)
+            {
+                Assert.Equal(750, (await points.GetBalanceAsync(shop, new MemberId($"m{m}"), "coins")).Total); // 75 orders × 10, seen the same from both
+            }
+        }
+
+        // A spend on one instance is seen by the other at once: the balance never goes below zero across instances.
+        var spends = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            var points = (i % 2 == 0 ? a : b).GetRequiredService<IPointsService>();
+            try
+            {
+                await points.SpendAsync(shop, new MemberId("m0"), "coins", 100, "voucher", $"spend-{i}");
+                return true;
+            }
+            catch (InsufficientPointsException)
+            {
+                return false;
+            }
+        })));
+        Assert.Equal(7, spends.Count(s => s));
+        Assert.Equal(50, (await b.GetRequiredService<IPointsService>().GetBalanceAsync(shop, new MemberId("m0"), "coins")).Total);
+    }
+
+    [Fact]
+    public async Task A_process_killed_at_random_points_loses_no_committed_activity_and_ledgers_stay_whole()
+    {
+        var cs = await PgDb.NewDatabaseAsync();
+        await CrashHarness.RunAsync("postgres", cs, b => b.UsePostgreSql(cs), runs: 8);
+    }
+
+    [Fact]
+    public void PostgreSql_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(PostgreSqlCommunityStore).Assembly));
+}
