@@ -1,0 +1,51 @@
+using CommunitySdk.Leaderboards.Redis;
+using CommunitySdk.Points;
+using CommunitySdk.Scoring;
+using CommunitySdk.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CommunitySdk;
+
+/// <summary>Registers the Redis leaderboards.</summary>
+public static class RedisLeaderboardBuilderExtensions
+{
+    /// <summary>
+    /// Keeps the score board and the points-per-day/week/month boards in Redis, shared by every app instance,
+    /// fed from the outbox (<see cref="IRedisLeaderboards"/> reads them).
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The StackExchange.Redis configuration string.</param>
+    /// <param name="configure">Sets the other options (use the scoring half-life).</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UseRedisLeaderboards(this ICommunitySdkBuilder builder, string configuration, Action<RedisLeaderboardOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        var options = new RedisLeaderboardOptions { Configuration = configuration };
+        configure?.Invoke(options);
+        builder.Services.TryAddSingleton(sp => new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IRedisLeaderboards>(sp => sp.GetRequiredService<RedisLeaderboards>());
+        return builder
+            .AddSubscriber<ScoreChanged, RedisLeaderboardSubscriber>()
+            .AddSubscriber<PointsAwarded, RedisLeaderboardSubscriber>()
+            .AddSubscriber<PointsReversed, RedisLeaderboardSubscriber>();
+    }
+}
+
+/// <summary>Feeds the Redis boards from the outbox; a redelivered event is ignored by Redis itself.</summary>
+/// <param name="boards">The boards.</param>
+public sealed class RedisLeaderboardSubscriber(IRedisLeaderboards boards) :
+    ICommunityEventSubscriber<ScoreChanged>,
+    ICommunityEventSubscriber<PointsAwarded>,
+    ICommunityEventSubscriber<PointsReversed>
+{
+    /// <inheritdoc />
+    public ValueTask HandleAsync(ScoreChanged communityEvent, CancellationToken cancellationToken) => new(boards.ApplyAsync(communityEvent, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PointsAwarded communityEvent, CancellationToken cancellationToken) => new(boards.ApplyAsync(communityEvent, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask HandleAsync(PointsReversed communityEvent, CancellationToken cancellationToken) => new(boards.ApplyAsync(communityEvent, cancellationToken));
+}

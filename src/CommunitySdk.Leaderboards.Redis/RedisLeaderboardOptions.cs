@@ -1,0 +1,35 @@
+namespace CommunitySdk.Leaderboards.Redis;
+
+/// <summary>Redis leaderboard settings.</summary>
+public sealed class RedisLeaderboardOptions
+{
+    /// <summary>The StackExchange.Redis configuration string (for example <c>localhost:6379</c>). Required.</summary>
+    public string Configuration { get; set; } = "";
+
+    /// <summary>Prefix of every key. Default <c>communitysdk</c>.</summary>
+    public string KeyPrefix { get; set; } = "communitysdk";
+
+    /// <summary>The engagement half-life; use the same value as the scoring options. Default 30 days.</summary>
+    public TimeSpan HalfLife { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The fixed reference time of the forward-decayed scores (stored as w·e^{λ(t−t0)}). Rebuild with a later
+    /// reference long before the exponent nears the double range (about 60 years at a 30-day half-life).
+    /// </summary>
+    public DateTimeOffset Reference { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The currency whose earned points fill the windowed boards; <see langword="null"/> counts every currency.</summary>
+    public string? PointsCurrency { get; set; }
+
+    /// <summary>How long an event id is remembered to ignore its redelivery. Default 7 days.</summary>
+    public TimeSpan RedeliveryWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long a day / week / month board lives after its last change. Defaults 40, 120 and 400 days.</summary>
+    public TimeSpan DayRetention { get; set; } = TimeSpan.FromDays(40);
+
+    /// <summary>How long a week board lives after its last change.</summary>
+    public TimeSpan WeekRetention { get; set; } = TimeSpan.FromDays(120);
+
+    /// <summary>How long a month board lives after its last change (and how long an award is remembered for its reversal).</summary>
+    public TimeSpan MonthRetention { get; set; } = TimeSpan.FromDays(400);
+}

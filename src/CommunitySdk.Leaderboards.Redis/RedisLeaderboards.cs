@@ -1,0 +1,288 @@
+using System.Globalization;
+using CommunitySdk.Points;
+using CommunitySdk.Scoring;
+using CommunitySdk.Storage;
+using StackExchange.Redis;
+
+namespace CommunitySdk.Leaderboards.Redis;
+
+/// <summary>Leaderboards in Redis, shared by every app instance.</summary>
+public interface IRedisLeaderboards
+{
+    /// <summary>The top of a board (score board: decayed engagement now; points boards: the window holding <see cref="LeaderboardKey.At"/> or now).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">The board (segments are not kept in Redis).</param>
+    /// <param name="count">How many.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries, best first, ranks from 1.</returns>
+    Task<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId community, LeaderboardKey board, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>A member's place, or <see langword="null"/> when they are not on the board.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">The board.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entry.</returns>
+    Task<LeaderboardEntry?> RankAsync(CommunityId community, LeaderboardKey board, MemberId member, CancellationToken cancellationToken = default);
+
+    /// <summary>The members around a member (±k places).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">The board.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="k">Places above and below.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<LeaderboardEntry>> AroundAsync(CommunityId community, LeaderboardKey board, MemberId member, int k, CancellationToken cancellationToken = default);
+
+    /// <summary>How many members are on a board.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="board">The board.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The size.</returns>
+    Task<long> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops the community's boards and refills them from the store's log (the system of record).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The number of activities read.</returns>
+    Task<long> RebuildAsync(CommunityId community, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies one committed event to the boards; an event already applied (a redelivery) changes nothing.</summary>
+    /// <param name="communityEvent">The event.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>Whether the event changed a board.</returns>
+    Task<bool> ApplyAsync(CommunityEvent communityEvent, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The Redis implementation; one multiplexer per instance.</summary>
+public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
+{
+    // Applies an increment to every board once per event id: SET NX on the event's key guards a redelivery.
+    private const string ApplyScript = """
+        if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+          for i = 2, #KEYS do
+            redis.call('ZINCRBY', KEYS[i], ARGV[3], ARGV[2])
+            local ttl = tonumber(ARGV[i + 2])
+            if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl) end
+          end
+          if ARGV[#KEYS + 3] ~= '' then redis.call('SET', ARGV[#KEYS + 3], ARGV[#KEYS + 4], 'EX', ARGV[#KEYS + 5]) end
+          return 1
+        end
+        return 0
+        """;
+
+    private readonly RedisLeaderboardOptions _options;
+    private readonly ICommunityCalendar _calendar;
+    private readonly ICommunityStore _store;
+    private readonly TimeProvider _time;
+    private readonly Lazy<ConnectionMultiplexer> _redis;
+    private readonly double _lambda;
+
+    /// <summary>Creates the boards.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="calendar">The community calendar (windows are cut in the community's time zone).</param>
+    /// <param name="store">The system of record, for rebuilds.</param>
+    /// <param name="time">The clock.</param>
+    public RedisLeaderboards(RedisLeaderboardOptions options, ICommunityCalendar calendar, ICommunityStore store, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(time);
+        if (string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            throw new ArgumentException("RedisLeaderboardOptions.Configuration is required.", nameof(options));
+        }
+
+        if (options.HalfLife <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("RedisLeaderboardOptions.HalfLife must be positive.", nameof(options));
+        }
+
+        _options = options;
+        _calendar = calendar;
+        _store = store;
+        _time = time;
+        _lambda = Math.Log(2) / options.HalfLife.TotalSeconds;
+        _redis = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options.Configuration));
+    }
+
+    private IDatabase Db => _redis.Value.GetDatabase();
+
+    /// <inheritdoc />
+    public async Task<bool> ApplyAsync(CommunityEvent communityEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(communityEvent);
+        var c = communityEvent.Community;
+        var applied = Key(c, $"applied:{communityEvent.ActivityId}:{communityEvent.Index}");
+        switch (communityEvent)
+        {
+            case ScoreChanged score:
+                var stored = score.Weight * Math.Exp(_lambda * (score.OccurredAt - _options.Reference).TotalSeconds);
+                return await RunAsync([applied, Key(c, "score")], score.Member, stored, [0], null).ConfigureAwait(false);
+            case PointsAwarded award when Counts(award.Currency):
+            {
+                var periods = Periods(c, award.OccurredAt);
+                var remember = string.Join('|', periods.Select(p => p.ToString("O", CultureInfo.InvariantCulture)));
+                return await RunAsync(
+                    [applied, .. PointsKeys(c, periods)],
+                    award.Member,
+                    (double)award.Amount,
+                    Retentions,
+                    (Key(c, $"award:{award.ActivityId}:{award.Index}"), $"{remember}|{award.Amount.ToString(CultureInfo.InvariantCulture)}")).ConfigureAwait(false);
+            }
+
+            case PointsReversed reversed when Counts(reversed.Currency):
+            {
+                // The reversal takes the award back from the windows the award was earned in.
+                var original = await Db.StringGetAsync(Key(c, $"award:{reversed.ReversedActivityId}:{reversed.ReversedIndex}")).ConfigureAwait(false);
+                if (original.IsNullOrEmpty)
+                {
+                    return false; // older than the month retention: its windows are gone
+                }
+
+                var parts = original.ToString().Split('|');
+                var periods = parts[..3].Select(p => DateOnly.ParseExact(p, "O", CultureInfo.InvariantCulture)).ToArray();
+                var amount = decimal.Parse(parts[3], CultureInfo.InvariantCulture);
+                return await RunAsync([applied, .. PointsKeys(c, periods)], reversed.Member, -(double)amount, Retentions, null).ConfigureAwait(false);
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId community, LeaderboardKey board, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var entries = await Db.SortedSetRangeByRankWithScoresAsync(BoardKey(community, board), 0, count - 1, Order.Descending).ConfigureAwait(false);
+        return Entries(board, entries, 0);
+    }
+
+    /// <inheritdoc />
+    public async Task<LeaderboardEntry?> RankAsync(CommunityId community, LeaderboardKey board, MemberId member, CancellationToken cancellationToken = default)
+    {
+        var key = BoardKey(community, board);
+        var rank = await Db.SortedSetRankAsync(key, member.Value, Order.Descending).ConfigureAwait(false);
+        var score = await Db.SortedSetScoreAsync(key, member.Value).ConfigureAwait(false);
+        return rank is { } r && score is { } s ? new LeaderboardEntry((int)r + 1, member, Read(board, s)) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LeaderboardEntry>> AroundAsync(CommunityId community, LeaderboardKey board, MemberId member, int k, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        var key = BoardKey(community, board);
+        if (await Db.SortedSetRankAsync(key, member.Value, Order.Descending).ConfigureAwait(false) is not { } rank)
+        {
+            return [];
+        }
+
+        var from = Math.Max(0, rank - k);
+        var entries = await Db.SortedSetRangeByRankWithScoresAsync(key, from, rank + k, Order.Descending).ConfigureAwait(false);
+        return Entries(board, entries, from);
+    }
+
+    /// <inheritdoc />
+    public Task<long> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default) =>
+        Db.SortedSetLengthAsync(BoardKey(community, board));
+
+    /// <inheritdoc />
+    public async Task<long> RebuildAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        if (community.IsEmpty)
+        {
+            throw new CommunityValidationException("community", "is required");
+        }
+
+        foreach (var endpoint in _redis.Value.GetEndPoints())
+        {
+            var server = _redis.Value.GetServer(endpoint);
+            if (server.IsReplica)
+            {
+                continue;
+            }
+
+            await foreach (var key in server.KeysAsync(pattern: $"{_options.KeyPrefix}:{community.Value}:*").WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await Db.KeyDeleteAsync(key).ConfigureAwait(false);
+            }
+        }
+
+        long read = 0;
+        await foreach (var committed in _store.ReadLogAsync(community, 0, cancellationToken).ConfigureAwait(false))
+        {
+            read++;
+            foreach (var e in committed.Events)
+            {
+                await ApplyAsync(e, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return read;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_redis.IsValueCreated)
+        {
+            _redis.Value.Dispose();
+        }
+    }
+
+    private long[] Retentions => [(long)_options.DayRetention.TotalSeconds, (long)_options.WeekRetention.TotalSeconds, (long)_options.MonthRetention.TotalSeconds];
+
+    private bool Counts(string currency) => _options.PointsCurrency is null || string.Equals(_options.PointsCurrency, currency, StringComparison.Ordinal);
+
+    private async Task<bool> RunAsync(RedisKey[] keys, MemberId member, double increment, long[] ttls, (RedisKey Key, string Value)? remember)
+    {
+        var args = new List<RedisValue> { (long)_options.RedeliveryWindow.TotalSeconds, member.Value, increment };
+        args.AddRange(ttls.Select(t => (RedisValue)t));
+        args.Add(remember is { } r ? (string)r.Key! : string.Empty);
+        args.Add(remember?.Value ?? string.Empty);
+        args.Add((long)_options.MonthRetention.TotalSeconds);
+        var result = await Db.ScriptEvaluateAsync(ApplyScript, keys, [.. args]).ConfigureAwait(false);
+        return (int)result == 1;
+    }
+
+    private DateOnly[] Periods(CommunityId community, DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _calendar.GetTimeZone(community)).DateTime);
+        return [day, day.AddDays(-(((int)day.DayOfWeek - (int)DayOfWeek.Monday + 7) % 7)), new DateOnly(day.Year, day.Month, 1)];
+    }
+
+    private RedisKey[] PointsKeys(CommunityId c, DateOnly[] periods) =>
+        [Key(c, $"points:day:{periods[0]:yyyy-MM-dd}"), Key(c, $"points:week:{periods[1]:yyyy-MM-dd}"), Key(c, $"points:month:{periods[2]:yyyy-MM}")];
+
+    private RedisKey BoardKey(CommunityId community, LeaderboardKey board)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        if (community.IsEmpty)
+        {
+            throw new CommunityValidationException("community", "is required");
+        }
+
+        if (board.Segment is not null)
+        {
+            throw new CommunityValidationException("board.segment", "segment boards are kept in process (IScoringService), not in Redis");
+        }
+
+        if (board.Kind == LeaderboardKind.Score)
+        {
+            return Key(community, "score");
+        }
+
+        var periods = Periods(community, board.At ?? _time.GetUtcNow());
+        return PointsKeys(community, periods)[board.Kind switch { LeaderboardKind.PointsDay => 0, LeaderboardKind.PointsWeek => 1, _ => 2 }];
+    }
+
+    private RedisKey Key(CommunityId community, string suffix) => $"{_options.KeyPrefix}:{community.Value}:{suffix}";
+
+    private double Read(LeaderboardKey board, double stored) =>
+        board.Kind == LeaderboardKind.Score ? stored * Math.Exp(-_lambda * (_time.GetUtcNow() - _options.Reference).TotalSeconds) : stored;
+
+    private LeaderboardEntry[] Entries(LeaderboardKey board, SortedSetEntry[] entries, long firstRank) =>
+        entries.Select((e, i) => new LeaderboardEntry((int)(firstRank + i + 1), new MemberId(e.Element.ToString()), Read(board, e.Score))).ToArray();
+}
