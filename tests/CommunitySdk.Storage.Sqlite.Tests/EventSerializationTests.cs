@@ -1,0 +1,97 @@
+using CommunitySdk.Badges;
+using CommunitySdk.Points;
+using CommunitySdk.Referrals;
+using CommunitySdk.Scoring;
+using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunitySdk.Storage.Tests;
+
+public class EventSerializationTests
+{
+    private static ServiceProvider AllFeatures(Action<ICommunitySdkBuilder>? more = null)
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddCommunitySdk()
+            .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
+            .AddReferrals(_ => { })
+            .AddScoring(_ => { })
+            .AddBadges(b => b.Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1)));
+        more?.Invoke(builder);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void Every_event_type_of_every_sdk_package_is_registered_under_a_distinct_stable_name()
+    {
+        using var sp = AllFeatures();
+        var registered = sp.GetServices<CommunityEventType>().DistinctBy(t => t.Type).ToArray();
+        var all = typeof(CommunityEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(CommunityEvent)) && !t.IsAbstract).ToArray();
+        Assert.NotEmpty(all);
+        Assert.Empty(all.Except(registered.Select(r => r.Type)));
+        Assert.Equal(registered.Length, registered.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(registered, r => Assert.Null(Activity.CheckName(r.Name, 64)));
+    }
+
+    [Fact]
+    public async Task Events_of_a_real_community_round_trip_through_the_stored_form()
+    {
+        await using var sp = AllFeatures(b => b.UseSqlite(TempDb.NewConnectionString()));
+        var community = sp.GetRequiredService<ICommunity>();
+        var shop = new CommunityId("shop");
+        var referrals = sp.GetRequiredService<IReferralService>();
+        await sp.GetRequiredService<IMemberDirectory>().JoinAsync(shop, new MemberId("ann"), new JoinRequest { Profile = new Dictionary<string, string> { ["city"] = "Wuhan" } });
+        var code = await referrals.GetOrCreateCodeAsync(shop, new MemberId("ann"));
+        await sp.GetRequiredService<IMemberDirectory>().JoinAsync(shop, new MemberId("bob"), new JoinRequest { ReferralCode = code.Code });
+        await community.RecordAsync(new Activity { IdempotencyKey = "o1", Community = shop, Member = new MemberId("bob"), Type = "order.completed", Value = 80 });
+        await sp.GetRequiredService<IPointsService>().SpendAsync(shop, new MemberId("bob"), "coins", 30, "voucher", "s1");
+
+        var serializer = sp.GetRequiredService<CommunityEventSerializer>();
+        var kinds = new HashSet<Type>();
+        await foreach (var committed in sp.GetRequiredService<ICommunityStore>().ReadLogAsync(shop))
+        {
+            var record = serializer.ToRecord(committed);
+            Assert.Equal(record, serializer.ToRecord(serializer.FromRecord(record)));
+            kinds.UnionWith(committed.Events.Select(e => e.GetType()));
+        }
+
+        Assert.Superset(new HashSet<Type> { typeof(MemberJoined), typeof(ReferralJoined), typeof(PointsAwarded), typeof(PointsSpent), typeof(ScoreChanged), typeof(BadgeEarned) }, kinds);
+    }
+
+    [Fact]
+    public async Task An_unregistered_host_event_fails_the_commit_with_the_fix_and_writes_nothing()
+    {
+        await using var sp = AllFeatures(b => b.AddReactor<VoucherReactor>().UseSqlite(TempDb.NewConnectionString()));
+        var shop = new CommunityId("shop");
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            sp.GetRequiredService<ICommunity>().RecordAsync(new Activity { IdempotencyKey = "v1", Community = shop, Member = new MemberId("ann"), Type = "voucher.issued" }).AsTask());
+        Assert.Contains("AddEventType<VoucherIssued>", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await sp.GetRequiredService<ICommunityStore>().GetLastActivityIdAsync(shop));
+
+        await using var fixedSp = AllFeatures(b => b.AddReactor<VoucherReactor>().AddEventType<VoucherIssued>("shop.voucher-issued").UseSqlite(TempDb.NewConnectionString()));
+        var outcome = await fixedSp.GetRequiredService<ICommunity>().RecordAsync(new Activity { IdempotencyKey = "v1", Community = shop, Member = new MemberId("ann"), Type = "voucher.issued" });
+        var stored = await fixedSp.GetRequiredService<ICommunityStore>().FindAsync(shop, "v1");
+        Assert.Equal("V-1", Assert.Single(stored!.Events.OfType<VoucherIssued>()).Code);
+        Assert.Single(outcome.Effects.OfType<VoucherIssued>());
+    }
+
+    public sealed record VoucherIssued : CommunityEvent
+    {
+        public required string Code { get; init; }
+    }
+
+    private sealed class VoucherReactor : IActivityReactor
+    {
+        public int Order => 1000;
+
+        public ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken)
+        {
+            if (context.Activity.Type == "voucher.issued")
+            {
+                context.Emit(new VoucherIssued { Member = context.Member, Code = "V-1" });
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
