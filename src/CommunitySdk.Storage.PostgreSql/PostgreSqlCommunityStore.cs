@@ -74,38 +74,10 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, CancellationToken cancellationToken = default)
     {
         Require(community);
-        const int chunk = 1000;
-        var after = Math.Max(afterActivityId, 0);
-        while (true)
-        {
-            var batch = new List<CommittedActivity>(chunk);
-            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
-            await using (var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id > $2 ORDER BY activity_id LIMIT {chunk};", connection))
-            {
-                command.Parameters.AddWithValue(community.Value);
-                command.Parameters.AddWithValue(after);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    batch.Add(Read(reader));
-                }
-            }
-
-            foreach (var item in batch)
-            {
-                yield return item;
-            }
-
-            if (batch.Count < chunk)
-            {
-                yield break;
-            }
-
-            after = batch[^1].ActivityId;
-        }
+        return StoreProviderSupport.ReadInChunksAsync((after, chunk, ct) => ReadChunkAsync(community, after, chunk, ct), afterActivityId, 1000, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -129,13 +101,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
             }
         }
 
-        var more = items.Count > page.PageSize;
-        if (more)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        return new ActivityPage(items, more ? page with { Before = items[^1].ActivityId } : null);
+        return StoreProviderSupport.ToPage(items, page);
     }
 
     /// <inheritdoc />
@@ -251,6 +217,23 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
+    private async Task<List<CommittedActivity>> ReadChunkAsync(CommunityId community, long after, int chunk, CancellationToken cancellationToken)
+    {
+        var batch = new List<CommittedActivity>(chunk);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id > $2 ORDER BY activity_id LIMIT $3;", connection);
+        command.Parameters.AddWithValue(community.Value);
+        command.Parameters.AddWithValue(after);
+        command.Parameters.AddWithValue(chunk);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(Read(reader));
+        }
+
+        return batch;
+    }
+
     private CommittedActivity Read(NpgsqlDataReader r) => _serializer.FromRecord(new ActivityRecord(
         r.GetString(0),
         r.GetInt64(1),
@@ -313,23 +296,8 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
                 await BeginAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var records = new List<(CommittedActivity Activity, ActivityRecord Record)>(activities.Count);
-            var expected = LastActivityId + 1;
-            foreach (var activity in activities)
-            {
-                ArgumentNullException.ThrowIfNull(activity);
-                if (activity.Activity.Community != community)
-                {
-                    throw new InvalidOperationException($"The session belongs to community '{community}', not '{activity.Activity.Community}'.");
-                }
-
-                if (activity.ActivityId != expected++)
-                {
-                    throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {expected - 2}.");
-                }
-
-                records.Add((activity, store._serializer.ToRecord(activity))); // before any write: an unregistered event type changes nothing
-            }
+            StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
+            var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
 
             cancellationToken.ThrowIfCancellationRequested();
             var transaction = _transaction!;

@@ -16,7 +16,7 @@ public static class PostgreSqlMigrations
     public static int LatestVersion => Scripts.Count;
 
     /// <summary>The scripts, oldest first (also shipped in the package's <c>sql/postgresql</c> folder).</summary>
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = Load();
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = StoreProviderSupport.LoadMigrationScripts(typeof(PostgreSqlMigrations).Assembly);
 
     /// <summary>Applies the missing migrations.</summary>
     /// <param name="connection">An open connection.</param>
@@ -70,21 +70,5 @@ public static class PostgreSqlMigrations
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static List<(int, string, string)> Load()
-    {
-        var assembly = typeof(PostgreSqlMigrations).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(n =>
-            {
-                var name = n["Migrations.".Length..^".sql".Length];
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return (int.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], CultureInfo.InvariantCulture), name, reader.ReadToEnd());
-            })
-            .ToList();
     }
 }

@@ -84,39 +84,10 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, CancellationToken cancellationToken = default)
     {
         Require(community);
-        const int chunk = 1000;
-        var after = Math.Max(afterActivityId, 0);
-        while (true)
-        {
-            var batch = new List<CommittedActivity>(chunk);
-            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id > $after ORDER BY activity_id LIMIT {chunk};";
-                command.Parameters.AddWithValue("$c", community.Value);
-                command.Parameters.AddWithValue("$after", after);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    batch.Add(Read(reader));
-                }
-            }
-
-            foreach (var item in batch)
-            {
-                yield return item;
-            }
-
-            if (batch.Count < chunk)
-            {
-                yield break;
-            }
-
-            after = batch[^1].ActivityId;
-        }
+        return StoreProviderSupport.ReadInChunksAsync((after, chunk, ct) => ReadChunkAsync(community, after, chunk, ct), afterActivityId, 1000, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -141,13 +112,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
             }
         }
 
-        var more = items.Count > page.PageSize;
-        if (more)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        return new ActivityPage(items, more ? page with { Before = items[^1].ActivityId } : null);
+        return StoreProviderSupport.ToPage(items, page);
     }
 
     /// <inheritdoc />
@@ -387,6 +352,24 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         }
     }
 
+    private async Task<List<CommittedActivity>> ReadChunkAsync(CommunityId community, long after, int chunk, CancellationToken cancellationToken)
+    {
+        var batch = new List<CommittedActivity>(chunk);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id > $after ORDER BY activity_id LIMIT $n;";
+        command.Parameters.AddWithValue("$c", community.Value);
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$n", chunk);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(Read(reader));
+        }
+
+        return batch;
+    }
+
     private CommittedActivity Read(SqliteDataReader r) => _serializer.FromRecord(new ActivityRecord(
         r.GetString(0),
         r.GetInt64(1),
@@ -428,23 +411,8 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
             ArgumentNullException.ThrowIfNull(activities);
             ObjectDisposedException.ThrowIf(_disposed, this);
             var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
-            var records = new List<(CommittedActivity Activity, ActivityRecord Record)>(activities.Count);
-            var expected = LastActivityId + 1;
-            foreach (var activity in activities)
-            {
-                ArgumentNullException.ThrowIfNull(activity);
-                if (activity.Activity.Community != community)
-                {
-                    throw new InvalidOperationException($"The session belongs to community '{community}', not '{activity.Activity.Community}'.");
-                }
-
-                if (activity.ActivityId != expected++)
-                {
-                    throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {expected - 2}.");
-                }
-
-                records.Add((activity, store._serializer.ToRecord(activity))); // before any write: an unregistered event type changes nothing
-            }
+            StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
+            var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
 
             cancellationToken.ThrowIfCancellationRequested();
             try

@@ -14,7 +14,7 @@ public static class SqliteMigrations
     public static int LatestVersion => Scripts.Count;
 
     /// <summary>The scripts, oldest first: version, name and SQL (also shipped in the package's <c>sql/sqlite</c> folder).</summary>
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = Load();
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Scripts { get; } = StoreProviderSupport.LoadMigrationScripts(typeof(SqliteMigrations).Assembly);
 
     /// <summary>Applies the missing migrations and switches the file to WAL mode.</summary>
     /// <param name="connection">An open connection.</param>
@@ -74,21 +74,5 @@ public static class SqliteMigrations
         command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static List<(int, string, string)> Load()
-    {
-        var assembly = typeof(SqliteMigrations).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(n =>
-            {
-                var name = n["Migrations.".Length..^".sql".Length];
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var reader = new StreamReader(stream);
-                return (int.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], CultureInfo.InvariantCulture), name, reader.ReadToEnd());
-            })
-            .ToList();
     }
 }

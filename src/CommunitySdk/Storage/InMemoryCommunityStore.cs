@@ -241,16 +241,10 @@ public sealed class InMemoryCommunityStore : ICommunityStore
             ObjectDisposedException.ThrowIf(_disposed, this);
 
             // All or nothing: check the whole batch before the first one is committed.
+            StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            var expected = LastActivityId + 1;
             foreach (var activity in activities)
             {
-                ArgumentNullException.ThrowIfNull(activity);
-                if (activity.ActivityId != expected++)
-                {
-                    throw new InvalidOperationException($"Activity id {activity.ActivityId} does not follow the last committed id {expected - 2}.");
-                }
-
                 if (!keys.Add(activity.Activity.IdempotencyKey) || log.Find(activity.Activity.IdempotencyKey) is not null)
                 {
                     throw new InvalidOperationException($"Idempotency key '{activity.Activity.IdempotencyKey}' is already committed.");
