@@ -22,6 +22,10 @@ internal sealed class OrderStatisticTree
     private int _positions;
     private Slot[] _slots = [];                 // member -> score, block id, presence: one cache line
     private Block[] _byId = new Block[4];       // block id -> block
+    private int[] _positionOf = new int[4];     // block id -> position (kept here, not in the blocks, so a
+                                                // split or removal renumbers positions without touching blocks)
+    private int[] _idAt = new int[4];           // position -> block id
+    private int[] _countAt = new int[4];        // position -> entries (the Fenwick tree is rebuilt from it)
     private int _blockIds;
     private int _count;
 
@@ -67,7 +71,7 @@ internal sealed class OrderStatisticTree
     private bool MoveWithinBlock(int member, ref Slot slot, double score)
     {
         var block = _byId[slot.Block];
-        var position = block.Position;
+        var position = _positionOf[block.Id];
         var moved = new Entry(score, member);
         if ((position > 0 && Before(moved, _firsts[position])) || (position + 1 < _positions && !Before(moved, _firsts[position + 1])))
         {
@@ -140,7 +144,7 @@ internal sealed class OrderStatisticTree
 
         ref var slot = ref _slots[member];
         var block = _byId[slot.Block];
-        return Prefix(block.Position) + block.IndexOf(new Entry(slot.Score, member));
+        return Prefix(_positionOf[block.Id]) + block.IndexOf(new Entry(slot.Score, member));
     }
 
     /// <summary>The member at a 0-based rank.</summary>
@@ -212,6 +216,7 @@ internal sealed class OrderStatisticTree
 
         var block = _blocks[lo];
         var index = block.InsertAt(entry);
+        _countAt[lo]++;
         _slots[entry.Member].Block = block.Id;
         if (index == 0)
         {
@@ -229,8 +234,9 @@ internal sealed class OrderStatisticTree
     private void RemoveEntry(int member)
     {
         var block = _byId[_slots[member].Block];
-        var position = block.Position;
+        var position = _positionOf[block.Id];
         block.RemoveAt(block.IndexOf(new Entry(_slots[member].Score, member)));
+        _countAt[position]--;
         FenwickAdd(position, -1);
         _count--;
         if (block.Count == 0)
@@ -251,6 +257,7 @@ internal sealed class OrderStatisticTree
         Array.Copy(block.Entries, half, upper.Entries, 0, block.Count - half);
         upper.Count = block.Count - half;
         block.Count = half;
+        _countAt[position] = half;
         for (var i = 0; i < upper.Count; i++)
         {
             _slots[upper.Entries[i].Member].Block = upper.Id;
@@ -265,11 +272,19 @@ internal sealed class OrderStatisticTree
         {
             Array.Resize(ref _blocks, _blocks.Length * 2);
             Array.Resize(ref _firsts, _firsts.Length * 2);
+            Array.Resize(ref _idAt, _idAt.Length * 2);
+            Array.Resize(ref _countAt, _countAt.Length * 2);
         }
 
-        Array.Copy(_blocks, position, _blocks, position + 1, _positions - position);
-        Array.Copy(_firsts, position, _firsts, position + 1, _positions - position);
+        var after = _positions - position;
+        Array.Copy(_blocks, position, _blocks, position + 1, after);
+        Array.Copy(_firsts, position, _firsts, position + 1, after);
+        Array.Copy(_idAt, position, _idAt, position + 1, after);
+        Array.Copy(_countAt, position, _countAt, position + 1, after);
         _blocks[position] = block;
+        _firsts[position] = block.Count > 0 ? block.Entries[0] : default;
+        _idAt[position] = block.Id;
+        _countAt[position] = block.Count;
         _positions++;
         Reposition(position);
     }
@@ -277,24 +292,26 @@ internal sealed class OrderStatisticTree
     private void RemovePosition(int position)
     {
         var block = _blocks[position];
-        Array.Copy(_blocks, position + 1, _blocks, position, _positions - position - 1);
-        Array.Copy(_firsts, position + 1, _firsts, position, _positions - position - 1);
+        var after = _positions - position - 1;
+        Array.Copy(_blocks, position + 1, _blocks, position, after);
+        Array.Copy(_firsts, position + 1, _firsts, position, after);
+        Array.Copy(_idAt, position + 1, _idAt, position, after);
+        Array.Copy(_countAt, position + 1, _countAt, position, after);
         _positions--;
         _blocks[_positions] = null!;
         _byId[block.Id] = null!;
         Reposition(position);
     }
 
-    /// <summary>After blocks moved: their positions, first entries and the Fenwick tree (O(blocks), once per split or merge).</summary>
+    /// <summary>
+    /// After blocks moved: their positions and the Fenwick tree. O(blocks) once per split or removal, but only
+    /// over small int arrays — no block is touched, so it costs no cache miss per block.
+    /// </summary>
     private void Reposition(int from)
     {
         for (var p = from; p < _positions; p++)
         {
-            _blocks[p].Position = p;
-            if (_blocks[p].Count > 0)
-            {
-                _firsts[p] = _blocks[p].Entries[0];
-            }
+            _positionOf[_idAt[p]] = p;
         }
 
         if (_fenwick.Length < _positions + 1)
@@ -305,7 +322,7 @@ internal sealed class OrderStatisticTree
         Array.Clear(_fenwick);
         for (var p = 1; p <= _positions; p++)
         {
-            _fenwick[p] += _blocks[p - 1].Count;
+            _fenwick[p] += _countAt[p - 1];
             var parent = p + (p & -p);
             if (parent <= _positions)
             {
@@ -319,6 +336,7 @@ internal sealed class OrderStatisticTree
         if (_blockIds == _byId.Length)
         {
             Array.Resize(ref _byId, _byId.Length * 2);
+            Array.Resize(ref _positionOf, _positionOf.Length * 2);
         }
 
         var block = new Block(_blockIds++);
@@ -373,7 +391,6 @@ internal sealed class OrderStatisticTree
         public readonly Entry[] Entries = new Entry[MaxBlock];
         public readonly int Id = id;
         public int Count;
-        public int Position;
 
         /// <summary>Index of an entry known to be in the block (binary search).</summary>
         public int IndexOf(Entry entry) => Search(Entries, 0, Count, entry);
