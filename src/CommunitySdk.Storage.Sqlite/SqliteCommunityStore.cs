@@ -13,6 +13,8 @@ namespace CommunitySdk.Storage.Sqlite;
 public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, IDisposable
 {
     private static readonly string[] ParameterNames = ["$c", "$id", "$k", "$m", "$t", "$o", "$v", "$a", "$r", "$f", "$e"];
+    private const string LastIdSql = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
+    private const string FindSql = $"SELECT {Columns} FROM community_activities WHERE community = $c AND idempotency_key = $k;";
     private const string Columns = "community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events";
 
     private readonly SqliteStoreOptions _options;
@@ -71,7 +73,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     {
         Require(community);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await LastIdAsync(connection, null, community, cancellationToken).ConfigureAwait(false);
+        return await LastIdAsync(connection, community, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -80,7 +82,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         Require(community);
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await FindAsync(connection, null, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        return await FindAsync(connection, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -276,20 +278,18 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         }
     }
 
-    private static async Task<long> LastIdAsync(SqliteConnection connection, SqliteTransaction? transaction, CommunityId community, CancellationToken cancellationToken)
+    private static async Task<long> LastIdAsync(SqliteConnection connection, CommunityId community, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
+        command.CommandText = LastIdSql;
         command.Parameters.AddWithValue("$c", community.Value);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private async Task<CommittedActivity?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, CommunityId community, string key, CancellationToken cancellationToken)
+    private async Task<CommittedActivity?> FindAsync(SqliteConnection connection, CommunityId community, string key, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND idempotency_key = $k;";
+        command.CommandText = FindSql;
         command.Parameters.AddWithValue("$c", community.Value);
         command.Parameters.AddWithValue("$k", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -305,10 +305,10 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         public WriterCommands(SqliteConnection connection)
         {
             _lastId = connection.CreateCommand();
-            _lastId.CommandText = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
+            _lastId.CommandText = LastIdSql;
             _lastId.Parameters.Add("$c", SqliteType.Text);
             _find = connection.CreateCommand();
-            _find.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND idempotency_key = $k;";
+            _find.CommandText = FindSql;
             _find.Parameters.Add("$c", SqliteType.Text);
             _find.Parameters.Add("$k", SqliteType.Text);
             Insert = connection.CreateCommand();
