@@ -68,4 +68,41 @@ public class OrderStatisticTreeTests
             Assert.Equal(probe, tree.RankOf(expected[probe].m));
         }
     }
+
+    [Fact]
+    public void Emptied_blocks_are_reused_by_later_splits_and_ranks_stay_exact()
+    {
+        var tree = new OrderStatisticTree();
+        var reference = new Dictionary<int, double>();
+        for (var m = 0; m < 4_000; m++)
+        {
+            tree.Set(m, m);
+            reference[m] = m;
+        }
+
+        var grown = tree.AllocatedBlocks;
+        for (var m = 1_000; m < 3_000; m++) // empties the blocks holding the middle scores
+        {
+            tree.Remove(m);
+            reference.Remove(m);
+        }
+
+        var random = new Random(11);
+        for (var m = 4_000; m < 6_000; m++) // splits: must take the emptied blocks
+        {
+            var score = random.Next(1_000, 3_000) + 0.5;
+            tree.Set(m, score);
+            reference[m] = score;
+        }
+
+        Assert.Equal(grown, tree.AllocatedBlocks);
+        var sorted = reference.OrderByDescending(r => r.Value).ThenBy(r => r.Key).ToArray();
+        Assert.Equal(sorted.Length, tree.Count);
+        for (var rank = 0; rank < sorted.Length; rank++)
+        {
+            Assert.Equal(sorted[rank].Key, tree.MemberAt(rank, out var score));
+            Assert.Equal(sorted[rank].Value, score);
+            Assert.Equal(rank, tree.RankOf(sorted[rank].Key));
+        }
+    }
 }

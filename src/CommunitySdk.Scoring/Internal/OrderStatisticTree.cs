@@ -9,7 +9,7 @@ namespace CommunitySdk.Scoring.Internal;
 /// the number of entries before any block. Rank = Fenwick prefix + binary search inside one small block;
 /// select = Fenwick descent + index; update = remove + insert, each a binary search and a short shift.
 /// All O(log n) with a handful of cache lines touched, and nothing allocated per update (blocks and
-/// arrays are reused; a split allocates one block per <see cref="MaxBlock"/>/2 inserts).
+/// arrays are reused; a split takes a block emptied earlier, and allocates one only while the board grows).
 /// <c>SortedSet&lt;T&gt;</c> cannot do this: it has no rank.
 /// </summary>
 internal sealed class OrderStatisticTree
@@ -27,12 +27,17 @@ internal sealed class OrderStatisticTree
     private int[] _idAt = new int[4];           // position -> block id
     private int[] _countAt = new int[4];        // position -> entries (the Fenwick tree is rebuilt from it)
     private int _blockIds;
+    private Block[] _free = new Block[4];       // emptied blocks, reused by the next split (no allocation)
+    private int _freeCount;
     private int _count;
 
     public OrderStatisticTree(int capacity = 16) => EnsureMember(Math.Max(capacity, 1) - 1);
 
     /// <summary>Members on the board.</summary>
     public int Count => _count;
+
+    /// <summary>Blocks ever allocated (in use or on the free list); a reused block does not count again.</summary>
+    internal int AllocatedBlocks => _blockIds;
 
     public bool Contains(int member) => member < _slots.Length && _slots[member].Present;
 
@@ -299,7 +304,12 @@ internal sealed class OrderStatisticTree
         Array.Copy(_countAt, position + 1, _countAt, position, after);
         _positions--;
         _blocks[_positions] = null!;
-        _byId[block.Id] = null!;
+        if (_freeCount == _free.Length)
+        {
+            Array.Resize(ref _free, _free.Length * 2);
+        }
+
+        _free[_freeCount++] = block;   // keeps its id; _byId still points at it
         Reposition(position);
     }
 
@@ -333,6 +343,14 @@ internal sealed class OrderStatisticTree
 
     private Block NewBlock()
     {
+        if (_freeCount > 0)
+        {
+            var reused = _free[--_freeCount];
+            _free[_freeCount] = null!;
+            reused.Count = 0;
+            return reused;
+        }
+
         if (_blockIds == _byId.Length)
         {
             Array.Resize(ref _byId, _byId.Length * 2);
