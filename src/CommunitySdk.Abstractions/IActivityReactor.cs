@@ -39,7 +39,8 @@ public interface ICommunityProjection
 /// that throws has the event delivered again later.
 /// </summary>
 /// <typeparam name="TEvent">The event type, or <see cref="CommunityEvent"/> for every event.</typeparam>
-public interface ICommunityEventSubscriber<in TEvent>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A handler of community events, not a .NET event delegate; the name is the SDK's public contract.")]
+public interface ICommunityEventHandler<in TEvent>
     where TEvent : CommunityEvent
 {
     /// <summary>Handles the event.</summary>

@@ -27,18 +27,18 @@ public static class RedisLeaderboardBuilderExtensions
         builder.Services.TryAddSingleton(sp => new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<IRedisLeaderboards>(sp => sp.GetRequiredService<RedisLeaderboards>());
         return builder
-            .AddSubscriber<ScoreChanged, RedisLeaderboardSubscriber>()
-            .AddSubscriber<PointsAwarded, RedisLeaderboardSubscriber>()
-            .AddSubscriber<PointsReversed, RedisLeaderboardSubscriber>();
+            .AddEventHandler<ScoreChanged, RedisLeaderboardSubscriber>()
+            .AddEventHandler<PointsAwarded, RedisLeaderboardSubscriber>()
+            .AddEventHandler<PointsReversed, RedisLeaderboardSubscriber>();
     }
 }
 
 /// <summary>Feeds the Redis boards from the outbox; a redelivered event is ignored by Redis itself.</summary>
 /// <param name="boards">The boards.</param>
 public sealed class RedisLeaderboardSubscriber(IRedisLeaderboards boards) :
-    ICommunityEventSubscriber<ScoreChanged>,
-    ICommunityEventSubscriber<PointsAwarded>,
-    ICommunityEventSubscriber<PointsReversed>
+    ICommunityEventHandler<ScoreChanged>,
+    ICommunityEventHandler<PointsAwarded>,
+    ICommunityEventHandler<PointsReversed>
 {
     /// <inheritdoc />
     public ValueTask HandleAsync(ScoreChanged communityEvent, CancellationToken cancellationToken) => new(boards.ApplyAsync(communityEvent, cancellationToken));

@@ -65,19 +65,19 @@ public static class CommunitySdkBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a subscriber (scoped: one instance per relay batch) of <typeparamref name="TEvent"/>, called after
+    /// Adds a handler (scoped: one instance per relay batch) of <typeparamref name="TEvent"/>, called after
     /// commit, at least once per event. Use <see cref="CommunityEvent"/> to receive every event.
     /// </summary>
     /// <typeparam name="TEvent">The event type.</typeparam>
-    /// <typeparam name="TSubscriber">The subscriber type.</typeparam>
+    /// <typeparam name="THandler">The handler type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static ICommunitySdkBuilder AddSubscriber<TEvent, TSubscriber>(this ICommunitySdkBuilder builder)
+    public static ICommunitySdkBuilder AddEventHandler<TEvent, THandler>(this ICommunitySdkBuilder builder)
         where TEvent : CommunityEvent
-        where TSubscriber : class, ICommunityEventSubscriber<TEvent>
+        where THandler : class, ICommunityEventHandler<TEvent>
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ICommunityEventSubscriber<TEvent>, TSubscriber>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<ICommunityEventHandler<TEvent>, THandler>());
         return builder;
     }
 

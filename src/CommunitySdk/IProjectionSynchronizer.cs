@@ -18,7 +18,7 @@ public interface IProjectionSynchronizer
 public interface ICommunityOutbox
 {
     /// <summary>
-    /// Publishes pending events to every <see cref="ICommunityEventSubscriber{TEvent}"/> until none is left
+    /// Publishes pending events to every <see cref="ICommunityEventHandler{TEvent}"/> until none is left
     /// (or only failing ones). An event whose subscriber throws stays pending and is retried on a later call.
     /// </summary>
     /// <param name="cancellationToken">Cancellation.</param>

@@ -17,7 +17,7 @@ public class OutboxTests
         public ref int FailuresLeft => ref _failuresLeft;
     }
 
-    public sealed class JoinedSubscriber(Inbox inbox) : ICommunityEventSubscriber<MemberJoined>
+    public sealed class JoinedSubscriber(Inbox inbox) : ICommunityEventHandler<MemberJoined>
     {
         public ValueTask HandleAsync(MemberJoined communityEvent, CancellationToken cancellationToken)
         {
@@ -35,7 +35,7 @@ public class OutboxTests
         b =>
         {
             b.Services.AddSingleton(inbox);
-            b.AddSubscriber<MemberJoined, JoinedSubscriber>();
+            b.AddEventHandler<MemberJoined, JoinedSubscriber>();
         },
         o => o.PublishEventsInline = inline);
 

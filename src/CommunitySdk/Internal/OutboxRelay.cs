@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace CommunitySdk.Internal;
 
 /// <summary>
-/// Publishes outbox entries to <see cref="ICommunityEventSubscriber{TEvent}"/> services (those of the
+/// Publishes outbox entries to <see cref="ICommunityEventHandler{TEvent}"/> services (those of the
 /// event's exact type and those of <see cref="CommunityEvent"/>), then marks them delivered. An entry whose
 /// subscriber throws stays pending, counted as a failed attempt, and is delivered again later — at least once.
 /// </summary>
@@ -89,14 +89,14 @@ internal sealed partial class OutboxRelay(
         where TEvent : CommunityEvent
     {
         var typed = (TEvent)communityEvent;
-        foreach (var subscriber in services.GetServices<ICommunityEventSubscriber<TEvent>>())
+        foreach (var subscriber in services.GetServices<ICommunityEventHandler<TEvent>>())
         {
             await subscriber.HandleAsync(typed, cancellationToken).ConfigureAwait(false);
         }
 
         if (typeof(TEvent) != typeof(CommunityEvent))
         {
-            foreach (var subscriber in services.GetServices<ICommunityEventSubscriber<CommunityEvent>>())
+            foreach (var subscriber in services.GetServices<ICommunityEventHandler<CommunityEvent>>())
             {
                 await subscriber.HandleAsync(communityEvent, cancellationToken).ConfigureAwait(false);
             }
