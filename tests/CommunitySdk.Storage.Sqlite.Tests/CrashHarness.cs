@@ -6,10 +6,31 @@ namespace CommunitySdk.Storage.Tests;
 
 /// <summary>
 /// Starts the crash child on a store, kills it with SIGKILL at a random point, many times; then checks every
-/// activity the child saw committed is in the log exactly once and every balance equals its ledger entries.
+/// activity the child saw committed is in the log exactly once, every balance equals its ledger entries, and
+/// a restarted host's outbox relay delivers every event of the log (the child publishes nothing inline, so
+/// each kill lands between a commit and its publication).
 /// </summary>
 internal static class CrashHarness
 {
+    /// <summary>Records what the restarted host's relay delivered.</summary>
+    public sealed class Delivered
+    {
+        public List<CommunityEvent> Events { get; } = [];
+    }
+
+    public sealed class DeliveredHandler(Delivered delivered) : ICommunityEventHandler<CommunityEvent>
+    {
+        public ValueTask HandleAsync(CommunityEvent communityEvent, CancellationToken cancellationToken)
+        {
+            lock (delivered.Events)
+            {
+                delivered.Events.Add(communityEvent);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private static int Count(List<string> seen)
     {
         lock (seen)
@@ -63,7 +84,11 @@ internal static class CrashHarness
         }
 
         var services = new ServiceCollection();
-        var builder = services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
+        var delivered = new Delivered();
+        services.AddSingleton(delivered);
+        var builder = services.AddCommunitySdk(o => o.PublishEventsInline = false)
+            .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
+            .AddEventHandler<CommunityEvent, DeliveredHandler>();
         useStore(builder);
         await using var sp = services.BuildServiceProvider();
         var store = sp.GetRequiredService<ICommunityStore>();
@@ -99,5 +124,13 @@ internal static class CrashHarness
             Assert.Equal(fromLog, balance.Total);
             Assert.True(balance.Total >= 0);
         }
+
+        // Restart: every event of every committed activity reaches the handler (at least once), none invented.
+        Assert.NotEmpty(await store.GetPendingOutboxAsync(1));
+        await sp.GetRequiredService<ICommunityOutbox>().RelayPendingAsync();
+        Assert.Empty(await store.GetPendingOutboxAsync(1));
+        var got = delivered.Events.Select(e => (e.ActivityId, e.Index)).ToHashSet();
+        var expected = log.SelectMany(a => a.Events.Select(e => (a.ActivityId, e.Index))).ToHashSet();
+        Assert.Equal(expected.Order(), got.Order());
     }
 }
