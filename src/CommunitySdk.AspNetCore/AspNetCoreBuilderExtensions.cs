@@ -1,0 +1,54 @@
+using CommunitySdk.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CommunitySdk;
+
+/// <summary>Registers the ASP.NET Core integration.</summary>
+public static class AspNetCoreBuilderExtensions
+{
+    /// <summary>
+    /// Adds what <c>app.MapCommunityEndpoints()</c> needs (endpoint options, ProblemDetails) and the hosted
+    /// background jobs (<see cref="CommunityBackgroundJobs"/>).
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="endpoints">Authorization and member resolution of the endpoints.</param>
+    /// <param name="jobs">Intervals of the background jobs (set one to zero to turn it off).</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddAspNetCore(this ICommunitySdkBuilder builder, Action<CommunityEndpointOptions>? endpoints = null, Action<CommunityJobOptions>? jobs = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var endpointOptions = builder.Services.AddOptions<CommunityEndpointOptions>()
+            .Validate(o => o.MaxLeaderboardCount > 0, "CommunityEndpointOptions.MaxLeaderboardCount must be positive.")
+            .Validate(o => o.MemberOf is not null, "CommunityEndpointOptions.MemberOf is required.")
+            .ValidateOnStart();
+        if (endpoints is not null)
+        {
+            endpointOptions.Configure(endpoints);
+        }
+
+        var jobOptions = builder.Services.AddOptions<CommunityJobOptions>()
+            .Validate(o => o.OutboxRelayInterval >= TimeSpan.Zero && o.ExpirySweepInterval >= TimeSpan.Zero && o.TierReviewInterval >= TimeSpan.Zero, "CommunityJobOptions intervals must not be negative.")
+            .ValidateOnStart();
+        if (jobs is not null)
+        {
+            jobOptions.Configure(jobs);
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CommunityBackgroundJobs>());
+        return builder;
+    }
+
+    /// <summary>Adds <see cref="CommunityStoreHealthCheck"/> (tags <c>community</c>, <c>ready</c>).</summary>
+    /// <param name="healthChecks">The health checks builder.</param>
+    /// <param name="name">The check's name. Default <c>community-store</c>.</param>
+    /// <param name="failureStatus">The status when the store fails. Default unhealthy.</param>
+    /// <returns>The builder.</returns>
+    public static IHealthChecksBuilder AddCommunityStore(this IHealthChecksBuilder healthChecks, string name = "community-store", HealthStatus? failureStatus = null)
+    {
+        ArgumentNullException.ThrowIfNull(healthChecks);
+        return healthChecks.AddCheck<CommunityStoreHealthCheck>(name, failureStatus, ["community", "ready"]);
+    }
+}

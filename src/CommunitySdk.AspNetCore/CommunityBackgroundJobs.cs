@@ -1,0 +1,127 @@
+using CommunitySdk.Points;
+using CommunitySdk.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CommunitySdk.AspNetCore;
+
+/// <summary>
+/// The SDK's periodic work, on the registered <see cref="TimeProvider"/> (so tests drive it with a fake clock):
+/// the outbox relay (publishes events that an inline publish could not deliver, or all of them when
+/// <c>PublishEventsInline</c> is off), the points expiry sweep and the tier review, each at its own interval.
+/// A failing pass is logged and tried again at the next tick; it never stops the host.
+/// </summary>
+/// <param name="services">The root services (each pass runs in its own scope).</param>
+/// <param name="time">The clock.</param>
+/// <param name="options">The job intervals and communities.</param>
+/// <param name="community">The core options (communities configured there are visited when the job options name none).</param>
+/// <param name="logger">The log.</param>
+public sealed partial class CommunityBackgroundJobs(
+    IServiceScopeFactory services,
+    TimeProvider time,
+    IOptions<CommunityJobOptions> options,
+    IOptions<CommunityOptions> community,
+    ILogger<CommunityBackgroundJobs> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var jobs = options.Value;
+        return Task.WhenAll(
+            RunEveryAsync("outbox relay", jobs.OutboxRelayInterval, RelayAsync, stoppingToken),
+            RunEveryAsync("expiry sweep", jobs.ExpirySweepInterval, SweepAsync, stoppingToken),
+            RunEveryAsync("tier review", jobs.TierReviewInterval, ReviewAsync, stoppingToken));
+    }
+
+    /// <summary>Publishes pending outbox events.</summary>
+    /// <param name="scope">The pass's services.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>Events delivered.</returns>
+    internal static async Task<int> RelayAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
+        await scope.GetRequiredService<ICommunityOutbox>().RelayPendingAsync(cancellationToken).ConfigureAwait(false);
+
+    private async Task<int> SweepAsync(IServiceProvider scope, CancellationToken cancellationToken)
+    {
+        if (scope.GetService<IPointsService>() is not { } points)
+        {
+            return 0;
+        }
+
+        var swept = 0;
+        foreach (var id in Communities())
+        {
+            swept += await points.SweepExpiryAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return swept;
+    }
+
+    private async Task<int> ReviewAsync(IServiceProvider scope, CancellationToken cancellationToken)
+    {
+        if (scope.GetService<IScoringService>() is not { } scoring)
+        {
+            return 0;
+        }
+
+        var changed = 0;
+        foreach (var id in Communities())
+        {
+            changed += await scoring.ReviewTiersAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    private IEnumerable<CommunityId> Communities()
+    {
+        var named = options.Value.Communities.Count > 0 ? options.Value.Communities : (IEnumerable<string>)community.Value.Communities.Keys;
+        return named.Select(n => new CommunityId(n));
+    }
+
+    private async Task RunEveryAsync(string job, TimeSpan interval, Func<IServiceProvider, CancellationToken, Task<int>> pass, CancellationToken stoppingToken)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var scope = services.CreateAsyncScope();
+                    await using (scope.ConfigureAwait(false))
+                    {
+                        var done = await pass(scope.ServiceProvider, stoppingToken).ConfigureAwait(false);
+                        LogPass(job, done);
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // A failing pass is retried at the next tick; the host must keep running.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogFailed(ex, job);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "CommunitySdk {Job}: {Count} done")]
+    private partial void LogPass(string job, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CommunitySdk {Job} failed; it runs again at the next tick")]
+    private partial void LogFailed(Exception exception, string job);
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using CommunitySdk.AspNetCore;
+using CommunitySdk.Points;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CommunitySdk.AspNetCore.Tests;
+
+public class BackgroundJobTests
+{
+    private static readonly CommunityId Shop = new("shop");
+
+    public sealed class Received
+    {
+        public ConcurrentQueue<CommunityEvent> Events { get; } = new();
+    }
+
+    public sealed class Recorder(Received received) : ICommunityEventHandler<CommunityEvent>
+    {
+        public ValueTask HandleAsync(CommunityEvent communityEvent, CancellationToken cancellationToken)
+        {
+            received.Events.Enqueue(communityEvent);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        Assert.Fail($"timed out waiting for {what}");
+    }
+
+    [Fact]
+    public async Task The_jobs_run_on_the_registered_clock_relay_and_sweep_expired_points()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var received = new Received();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton(received);
+        builder.Services.AddCommunitySdk(o => o.PublishEventsInline = false)
+            .AddPoints(p => p.Currency("coins", spendable: true, c => { c.Expiry = ExpiryMode.AfterDays; c.ExpiryDays = 1; }))
+            .AddEventHandler<CommunityEvent, Recorder>()
+            .AddAspNetCore(jobs: j =>
+            {
+                j.Communities.Add("shop");
+                j.OutboxRelayInterval = TimeSpan.FromSeconds(5);
+                j.ExpirySweepInterval = TimeSpan.FromHours(1);
+                j.TierReviewInterval = TimeSpan.Zero;
+            });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var points = host.Services.GetRequiredService<IPointsService>();
+        await points.AwardAsync(Shop, new MemberId("ann"), "coins", 20, "welcome", "w1");
+
+        await Task.Delay(100);
+        Assert.Empty(received.Events); // nothing inline, and the relay has not ticked
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await Eventually(() => Task.FromResult(received.Events.Any(e => e is PointsAwarded)), "the relay");
+
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        var store = host.Services.GetRequiredService<Storage.ICommunityStore>();
+        await Eventually(async () => await store.ReadLogAsync(Shop).AnyAsync(a => a.Events.Any(e => e is PointsExpired { Amount: -20 })), "the expiry sweep");
+        Assert.Equal(0, (await points.GetBalanceAsync(Shop, new MemberId("ann"), "coins")).Total);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void Negative_intervals_are_rejected_at_start()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCommunitySdk().AddAspNetCore(jobs: j => j.OutboxRelayInterval = TimeSpan.FromSeconds(-1));
+        using var host = builder.Build();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommunityJobOptions>>().Value);
+        Assert.Contains("intervals", error.Message, StringComparison.Ordinal);
+    }
+}
