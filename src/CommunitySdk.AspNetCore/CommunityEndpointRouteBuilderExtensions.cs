@@ -107,7 +107,7 @@ public static class CommunityEndpointRouteBuilderExtensions
                     return CommunityHttp.Validation("depth", "must be between 1 and 6");
                 }
 
-                return CommunityHttp.Ok(await InviteTree.BuildAsync(graph, CommunityHttp.Community(http), CommunityHttp.Me(http), levels, ct).ConfigureAwait(false));
+                return CommunityHttp.Ok(await InviteTrees.BuildAsync(graph, CommunityHttp.Community(http), CommunityHttp.Me(http), levels, ct).ConfigureAwait(false));
             });
         }
 

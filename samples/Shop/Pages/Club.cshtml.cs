@@ -1,0 +1,40 @@
+using CommunitySdk.Shop.Services;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CommunitySdk.Shop.Pages;
+
+[Authorize]
+public sealed class ClubModel(Catalog catalog, ICommunity community) : PageModel
+{
+    public IReadOnlyList<Meetup> Meetups => catalog.Meetups;
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostPostAsync(string text, CancellationToken cancellationToken)
+    {
+        var me = ShopApp.Member(User)!.Value;
+        await community.RecordAsync(Activities.Post(ShopApp.Community, me, Guid.NewGuid().ToString("N")), cancellationToken);
+        Message = "Posted.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostCheckInAsync(string meetupId, CancellationToken cancellationToken)
+    {
+        var me = ShopApp.Member(User)!.Value;
+        if (catalog.Meetups.FirstOrDefault(m => m.Id == meetupId) is not { } meetup)
+        {
+            return NotFound();
+        }
+
+        var outcome = await community.RecordAsync(Activities.CheckIn(ShopApp.Community, me, meetup), cancellationToken);
+        Message = outcome.IsDuplicate ? "You had already checked in." : $"Checked in to {meetup.Title}.";
+        return RedirectToPage();
+    }
+}

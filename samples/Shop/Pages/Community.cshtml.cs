@@ -1,0 +1,76 @@
+using CommunitySdk.AspNetCore;
+using CommunitySdk.Badges;
+using CommunitySdk.Points;
+using CommunitySdk.Referrals;
+using CommunitySdk.Scoring;
+using CommunitySdk.Shop.Services;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CommunitySdk.Shop.Pages;
+
+[Authorize]
+public sealed class CommunityModel(
+    IScoringService scoring,
+    IBadgeService badges,
+    IPointsService points,
+    IReferralService referrals,
+    IInviteGraph graph,
+    NotificationFeed feed,
+    Catalog catalog) : PageModel
+{
+    public static readonly IReadOnlyList<(string Board, string Label)> Boards = [("day", "Today"), ("week", "This week"), ("score", "All time")];
+
+    public MemberId Me { get; private set; }
+
+    public string Board { get; private set; } = "week";
+
+    public string? City { get; private set; }
+
+    public IReadOnlyList<string> Cities => catalog.Cities;
+
+    public IReadOnlyList<LeaderboardEntry> Leaders { get; private set; } = [];
+
+    public LeaderboardEntry? MyRank { get; private set; }
+
+    public IReadOnlyList<MemberBadge> Badges { get; private set; } = [];
+
+    public IReadOnlyList<BadgeProgress> Progress { get; private set; } = [];
+
+    public IReadOnlyList<PointsBalance> Balances { get; private set; } = [];
+
+    public IReadOnlyList<LedgerEntry> History { get; private set; } = [];
+
+    public string InviteCode { get; private set; } = "";
+
+    public string TreeSvg { get; private set; } = "";
+
+    public int Descendants { get; private set; }
+
+    public IReadOnlyList<SegmentActivity> CityRanking { get; private set; } = [];
+
+    public IReadOnlyList<string> Feed { get; private set; } = [];
+
+    public async Task OnGetAsync(string? board, string? city, CancellationToken cancellationToken)
+    {
+        var shop = ShopApp.Community;
+        Me = ShopApp.Member(User)!.Value;
+        Board = Boards.Any(b => b.Board == board) ? board! : "week";
+        City = Cities.Contains(city ?? "") ? city : null;
+        var key = new LeaderboardKey(Board switch { "day" => LeaderboardKind.PointsDay, "score" => LeaderboardKind.Score, _ => LeaderboardKind.PointsWeek }, City);
+
+        Leaders = await scoring.TopAsync(shop, key, 10, cancellationToken);
+        MyRank = await scoring.RankAsync(shop, key, Me, cancellationToken);
+        Badges = (await badges.GetBadgesAsync(shop, Me, cancellationToken)).Where(b => b.Displayed && !b.Revoked).ToList();
+        var held = Badges.Select(b => b.Badge.Id).ToHashSet();
+        Progress = (await badges.GetProgressAsync(shop, Me, cancellationToken)).Where(p => !held.Contains(p.Badge.Id) && !p.Badge.ManualOnly).ToList();
+        Balances = await points.GetBalancesAsync(shop, Me, cancellationToken);
+        History = (await points.GetHistoryAsync(shop, Me, new LedgerPageRequest(PageSize: 10), cancellationToken)).Items;
+        InviteCode = (await referrals.GetOrCreateCodeAsync(shop, Me, cancellationToken)).Code;
+        var tree = await InviteTrees.BuildAsync(graph, shop, Me, depth: 3, cancellationToken);
+        Descendants = tree.Descendants;
+        TreeSvg = InviteTreeSvg.Render(tree);
+        CityRanking = await scoring.SegmentRankingAsync(shop, cancellationToken);
+        Feed = feed.For(Me);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using CommunitySdk.Badges;
+using CommunitySdk.Mediator;
+
+namespace CommunitySdk.Shop.Services;
+
+/// <summary>Recent "you earned ..." messages per member, filled from Mediator notifications.</summary>
+public sealed class NotificationFeed
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _byMember = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(long, int), bool> _seen = new();
+
+    /// <summary>Adds a message once per event (delivery is at least once).</summary>
+    public void Add(CommunityEvent communityEvent, string message)
+    {
+        if (_seen.TryAdd((communityEvent.ActivityId, communityEvent.Index), true))
+        {
+            var queue = _byMember.GetOrAdd(communityEvent.Member.Value, _ => new ConcurrentQueue<string>());
+            queue.Enqueue(message);
+            while (queue.Count > 5 && queue.TryDequeue(out _))
+            {
+            }
+        }
+    }
+
+    public IReadOnlyList<string> For(MemberId member) => _byMember.TryGetValue(member.Value, out var queue) ? queue.Reverse().ToList() : [];
+}
+
+/// <summary>A Mediator notification handler: badges earned go to the member's feed.</summary>
+public sealed class BadgeFeedHandler(NotificationFeed feed) : CommunityNotificationHandler<BadgeEarned>
+{
+    protected override ValueTask HandleAsync(BadgeEarned communityEvent, CancellationToken cancellationToken)
+    {
+        feed.Add(communityEvent, $"You earned the badge “{communityEvent.BadgeId}”.");
+        return ValueTask.CompletedTask;
+    }
+}

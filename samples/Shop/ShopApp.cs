@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using CommunitySdk.Badges;
+using CommunitySdk.Points;
+using CommunitySdk.Referrals;
+using CommunitySdk.Scoring;
+using CommunitySdk.Shop.Services;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace CommunitySdk.Shop;
+
+/// <summary>
+/// The sample shop: products, sign-up with a referral code, orders and refunds, posts, meetups with check-in, and
+/// a community page. Everything community-related goes through CommunitySdk; the shop's own data (the catalog and
+/// the order book) is deliberately tiny.
+/// </summary>
+public static class ShopApp
+{
+    /// <summary>The one community of this shop.</summary>
+    public static readonly CommunityId Community = new("demo-shop");
+
+    /// <summary>Builds the app (and seeds the demo community on first start). Arguments are ASP.NET Core's.</summary>
+    /// <param name="args">Command-line arguments, e.g. <c>--urls</c>, <c>--ConnectionStrings:Community</c>, <c>--Telemetry:Console=true</c>.</param>
+    /// <returns>The app, not started.</returns>
+    public static async Task<WebApplication> CreateAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ShopApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Services.AddRazorPages();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o => o.LoginPath = "/signup");
+        builder.Services.AddAuthorization(o => o.AddPolicy("community-admin", p => p.RequireRole("admin")));
+        builder.Services.AddSingleton<Catalog>();
+        builder.Services.AddSingleton<OrderBook>();
+        builder.Services.AddSingleton<NotificationFeed>();
+        builder.Services.AddMediator();
+
+        // The whole community in one chain: SQLite by default (a file next to the app), every feature, the
+        // ASP.NET Core endpoints and jobs, and Mediator notifications for the "you earned a badge" feed.
+        var connectionString = builder.Configuration.GetConnectionString("Community")
+            ?? $"Data Source={Path.Combine(AppContext.BaseDirectory, "shop.db")}";
+        builder.Services.AddCommunitySdk(builder.Configuration.GetSection("Community"))
+            .AddPoints(p => p
+                .Currency("reputation", configure: c => c.DailyCap = 100)
+                .Rule("post.created", amount: 10, currency: "reputation")
+                .Rule("meetup.attended", amount: 25, currency: "reputation")
+                .Currency("coins", spendable: true)
+                .Rule("order.completed", perUnit: 1, currency: "coins"))
+            .AddReferrals(r =>
+            {
+                r.RewardBoth(inviter: 30, invitee: 10, currency: "coins");
+                r.QualifyingMinimumValue = 20;
+            })
+            .AddScoring(s => s
+                .HalfLife(TimeSpan.FromDays(14))
+                .Weight("post.created", 2)
+                .Weight("order.completed", 1, perUnitOfValue: 0.05)
+                .Weight("meetup.attended", 5)
+                .Tier("newcomer")
+                .Tier("regular", t => t.MinScore = 10)
+                .Tier("champion", t => t.MinScore = 40))
+            .AddBadges(b => b
+                .Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1))
+                .Badge("loyal-customer", "Loyal customer", BadgeCriteria.Count("order.completed", 5), d => d.Grade = BadgeGrade.Silver)
+                .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))
+                .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2), d => d.Grade = BadgeGrade.Gold)
+                .Badge("big-spender", "Big spender", BadgeCriteria.PointsEarned("coins", 200), d => d.AutoRevoke = true)
+                .Honour("helper", "Community helper")
+                .Family("meetups", "Meetup regular",
+                    ("Bronze", BadgeCriteria.Count("meetup.attended", 1)),
+                    ("Silver", BadgeCriteria.Count("meetup.attended", 3))))
+            .UseSqlite(connectionString)
+            .AddMediatorNotifications()
+            .AddAspNetCore(e => e.AdminPolicy = "community-admin", j => j.Communities.Add(Community.Value));
+        builder.Services.AddHealthChecks().AddCommunityStore();
+
+        // OpenTelemetry: the SDK's meter and activity source, to the console when asked (--Telemetry:Console=true).
+        if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
+        {
+            builder.Services.AddOpenTelemetry()
+                .WithMetrics(m => m.AddMeter(CommunityDiagnostics.MeterName).AddConsoleExporter())
+                .WithTracing(t => t.AddSource(CommunityDiagnostics.ActivitySourceName).AddConsoleExporter());
+        }
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapCommunityEndpoints();
+        app.MapHealthChecks("/health");
+        app.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync();
+            return Results.Redirect("/");
+        });
+
+        await Seeder.SeedAsync(app.Services);
+        return app;
+    }
+
+    /// <summary>The signed-in member, if any.</summary>
+    /// <param name="user">The user.</param>
+    /// <returns>The member.</returns>
+    public static MemberId? Member(ClaimsPrincipal user) =>
+        MemberId.TryCreate(user.FindFirstValue(ClaimTypes.NameIdentifier), out var member) ? member : null;
+
+    /// <summary>Signs a member in with a cookie (the demo has no passwords).</summary>
+    /// <param name="http">The request.</param>
+    /// <param name="member">The member.</param>
+    /// <returns>A task.</returns>
+    public static Task SignInAsync(HttpContext http, MemberId member)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, member.Value), new(ClaimTypes.Name, member.Value) };
+        if (member.Value == "admin")
+        {
+            claims.Add(new Claim(ClaimTypes.Role, "admin"));
+        }
+
+        return http.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+    }
+}
