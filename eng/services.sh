@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway servers for tests and benchmarks, from Debian's packages, on free loopback ports in a
-# temporary folder. Source it, then call start_redis / start_postgres; everything started is stopped by
+# temporary folder, and Debian's Chromium for the browser test. Source it, then call start_redis /
+# start_postgres / ensure_chromium; everything started is stopped by
 # stop_services (installed as an EXIT trap by the caller). Exports COMMUNITYSDK_REDIS (a
 # StackExchange.Redis string) and COMMUNITYSDK_POSTGRES (an Npgsql connection string).
 
@@ -21,6 +22,14 @@ _apt_install() {
   fi
   echo "services: installing $1 from Debian's packages" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1") >"$COMMUNITYSDK_SERVICES_DIR/apt-$1.log" 2>&1
+}
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser). Exports
+# COMMUNITYSDK_CHROMIUM.
+ensure_chromium() {
+  if [ -n "${COMMUNITYSDK_CHROMIUM:-}" ] && [ -x "$COMMUNITYSDK_CHROMIUM" ]; then return 0; fi
+  [ -x /usr/bin/chromium ] || _apt_install chromium || return 1
+  export COMMUNITYSDK_CHROMIUM=/usr/bin/chromium
 }
 
 start_redis() {

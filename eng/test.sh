@@ -9,15 +9,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 if [ "${CI:-}" = "true" ]; then export SNAPSHOOTER_STRICT_MODE=true; fi
 
 log=$(mktemp)
-# Throwaway PostgreSQL and Redis for the provider tests (installed from Debian's packages when missing).
+# Throwaway PostgreSQL and Redis for the provider tests, and Chromium for the shop's browser test (all
+# installed from Debian's packages when missing).
 source eng/services.sh
 trap 'stop_services; rm -f "$log"' EXIT
-if ! start_postgres || ! start_redis; then
+if ! start_postgres || ! start_redis || ! ensure_chromium; then
   if [ "${CI:-}" = "true" ]; then
-    echo "tests: 0 passed, 1 failed, 0 skipped (a test server could not be started)"
+    echo "tests: 0 passed, 1 failed, 0 skipped (a test server or Chromium could not be set up)"
     exit 1
   fi
-  echo "test.sh: a test server is missing; the provider tests that need it will fail" >&2
+  echo "test.sh: a test server or Chromium is missing; the tests that need it will fail" >&2
 fi
 
 dotnet test CommunitySdk.sln -c Release "$@" 2>&1 | tee "$log"
