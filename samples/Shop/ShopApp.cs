@@ -21,10 +21,10 @@ public static class ShopApp
     /// <summary>The one community of this shop.</summary>
     public static readonly CommunityId Community = new("demo-shop");
 
-    /// <summary>Builds the app (and seeds the demo community on first start). Arguments are ASP.NET Core's.</summary>
+    /// <summary>Builds the app; starting it seeds the demo community when the store is empty. Arguments are ASP.NET Core's.</summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls</c>, <c>--ConnectionStrings:Community</c>, <c>--Telemetry:Console=true</c>.</param>
     /// <returns>The app, not started.</returns>
-    public static async Task<WebApplication> CreateAsync(string[] args)
+    public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -89,6 +89,9 @@ public static class ShopApp
                 .WithTracing(t => t.AddSource(CommunityDiagnostics.ActivitySourceName).AddConsoleExporter());
         }
 
+        // Seeds the demo community when the host starts (after telemetry starts, so the seeding is traced too).
+        builder.Services.AddHostedService<Seeder>();
+
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -101,7 +104,6 @@ public static class ShopApp
             return Results.Redirect("/");
         });
 
-        await Seeder.SeedAsync(app.Services);
         return app;
     }
 

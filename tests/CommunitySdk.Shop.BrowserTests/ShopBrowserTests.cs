@@ -24,7 +24,7 @@ public sealed class ShopBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await ShopApp.CreateAsync(["--urls=http://127.0.0.1:0", $"--ConnectionStrings:Community=Data Source={_database}", "--Logging:LogLevel:Default=Warning"]);
+        _app = ShopApp.Create(["--urls=http://127.0.0.1:0", $"--ConnectionStrings:Community=Data Source={_database}", "--Logging:LogLevel:Default=Warning"]);
         await _app.StartAsync();
         _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }

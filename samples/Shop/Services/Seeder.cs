@@ -4,9 +4,11 @@ using CommunitySdk.Storage;
 namespace CommunitySdk.Shop.Services;
 
 /// <summary>Seeds a demo community on first start: members in three cities, invite chains, orders, posts, meetups.</summary>
-public static class Seeder
+public sealed class Seeder(IServiceProvider services) : IHostedService
 {
-    public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var shop = ShopApp.Community;
         if (await services.GetRequiredService<ICommunityStore>().GetLastActivityIdAsync(shop, cancellationToken) > 0)
