@@ -23,7 +23,7 @@ public static class MediatorBuilderExtensions
 
 /// <summary>Relays each SDK event from the outbox to Mediator.</summary>
 /// <param name="services">The relay batch's scope, where the host's publisher lives.</param>
-public sealed class MediatorPublishingHandler(IServiceProvider services) : ICommunityEventHandler<CommunityEvent>
+internal sealed class MediatorPublishingHandler(IServiceProvider services) : ICommunityEventHandler<CommunityEvent>
 {
     /// <inheritdoc />
     public ValueTask HandleAsync(CommunityEvent communityEvent, CancellationToken cancellationToken)

@@ -84,4 +84,14 @@ public class BackgroundJobTests
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommunityJobOptions>>().Value);
         Assert.Contains("intervals", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_invalid_community_id_in_the_job_options_is_rejected_at_start()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCommunitySdk().AddAspNetCore(jobs: j => j.Communities.Add(" "));
+        using var host = builder.Build();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommunityJobOptions>>().Value);
+        Assert.Contains("Communities", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -219,4 +219,7 @@ public class EndpointTests
         var failing = await down.Client().GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failing.StatusCode);
     }
+
+    [Fact]
+    public void AspNetCore_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(CommunityEndpointOptions).Assembly));
 }

@@ -132,4 +132,7 @@ public class MediatorNotificationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(new MemberJoined { Member = new MemberId("ann"), Profile = new Dictionary<string, string>() }, default).AsTask());
         Assert.Contains("AddMediator()", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Mediator_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(CommunityNotification).Assembly));
 }
