@@ -10,7 +10,8 @@ namespace CommunitySdk.Shop.BrowserTests;
 
 /// <summary>
 /// The shop on a loopback port and Debian's Chromium, headless: a newcomer signs up with an inviter's code and
-/// buys; their points and first badge appear, and the inviter's invite tree grows. A screenshot of the
+/// buys and posts; their points, badges and weekly rank appear, a refund takes the points back, and the
+/// inviter's invite tree grows. A screenshot of the
 /// newcomer's community page is saved under the test output (screenshots/community.png).
 /// </summary>
 public sealed class ShopBrowserTests : IAsyncLifetime
@@ -100,6 +101,15 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         Assert.Equal(1, await newcomer.Locator("#badges .badge[data-badge=first-post]").CountAsync());
         Assert.True(await newcomer.Locator("#badges .progress").CountAsync() > 0);
         Assert.Equal(1, await newcomer.Locator("#leaderboard tr.leader.me").CountAsync());
+
+        // A refund takes the order's points back.
+        await newcomer.GotoAsync("/");
+        await newcomer.ClickAsync("#orders button");
+        await newcomer.Locator("#flash").WaitForAsync();
+        Assert.Contains("Refunded", await newcomer.Locator("#flash").TextContentAsync(), StringComparison.Ordinal);
+        await newcomer.GotoAsync("/community");
+        // 0: the 89 for the order, and the 10 welcome reward too, since the refunded order was the one that qualified the referral.
+        Assert.Equal("0", await newcomer.Locator("#points .balance[data-currency=coins] strong").TextContentAsync());
 
         // The inviter's tree grew by the newcomer.
         await inviter.ReloadAsync();
