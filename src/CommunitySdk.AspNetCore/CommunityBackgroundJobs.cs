@@ -35,43 +35,31 @@ public sealed partial class CommunityBackgroundJobs(
             RunEveryAsync("tier review", jobs.TierReviewInterval, ReviewAsync, stoppingToken));
     }
 
-    /// <summary>Publishes pending outbox events.</summary>
-    /// <param name="scope">The pass's services.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>Events delivered.</returns>
-    internal static async Task<int> RelayAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
+    private static async Task<int> RelayAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
         await scope.GetRequiredService<ICommunityOutbox>().RelayPendingAsync(cancellationToken).ConfigureAwait(false);
 
-    private async Task<int> SweepAsync(IServiceProvider scope, CancellationToken cancellationToken)
+    private Task<int> SweepAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
+        PerCommunityAsync<IPointsService>(scope, static (points, id, ct) => points.SweepExpiryAsync(id, ct), cancellationToken);
+
+    private Task<int> ReviewAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
+        PerCommunityAsync<IScoringService>(scope, static (scoring, id, ct) => scoring.ReviewTiersAsync(id, ct), cancellationToken);
+
+    /// <summary>Runs a feature's pass over every community; nothing when the feature is not registered.</summary>
+    private async Task<int> PerCommunityAsync<TService>(IServiceProvider scope, Func<TService, CommunityId, CancellationToken, ValueTask<int>> pass, CancellationToken cancellationToken)
+        where TService : class
     {
-        if (scope.GetService<IPointsService>() is not { } points)
+        if (scope.GetService<TService>() is not { } service)
         {
             return 0;
         }
 
-        var swept = 0;
+        var done = 0;
         foreach (var id in Communities())
         {
-            swept += await points.SweepExpiryAsync(id, cancellationToken).ConfigureAwait(false);
+            done += await pass(service, id, cancellationToken).ConfigureAwait(false);
         }
 
-        return swept;
-    }
-
-    private async Task<int> ReviewAsync(IServiceProvider scope, CancellationToken cancellationToken)
-    {
-        if (scope.GetService<IScoringService>() is not { } scoring)
-        {
-            return 0;
-        }
-
-        var changed = 0;
-        foreach (var id in Communities())
-        {
-            changed += await scoring.ReviewTiersAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-
-        return changed;
+        return done;
     }
 
     private IEnumerable<CommunityId> Communities()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CommunitySdk.AspNetCore;
 using CommunitySdk.Points;
+using CommunitySdk.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -56,7 +57,7 @@ public class BackgroundJobTests
                 j.Communities.Add("shop");
                 j.OutboxRelayInterval = TimeSpan.FromSeconds(5);
                 j.ExpirySweepInterval = TimeSpan.FromHours(1);
-                j.TierReviewInterval = TimeSpan.Zero;
+                j.TierReviewInterval = TimeSpan.FromDays(1);
             });
         using var host = builder.Build();
         await host.StartAsync();
@@ -72,6 +73,55 @@ public class BackgroundJobTests
         var store = host.Services.GetRequiredService<Storage.ICommunityStore>();
         await Eventually(async () => await store.ReadLogAsync(Shop).AnyAsync(a => a.Events.Any(e => e is PointsExpired { Amount: -20 })), "the expiry sweep");
         Assert.Equal(0, (await points.GetBalanceAsync(Shop, new MemberId("ann"), "coins")).Total);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_tier_review_job_demotes_an_inactive_member_once_the_grace_has_run_out()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddCommunitySdk()
+            .AddScoring(s =>
+            {
+                s.HalfLife(TimeSpan.FromDays(10)).Weight("post.created", 1).Tier("newcomer").Tier("regular", t => t.MinScore = 5);
+                s.DemotionGrace = TimeSpan.FromDays(14);
+            })
+            .AddAspNetCore(jobs: j =>
+            {
+                j.Communities.Add("shop");
+                j.OutboxRelayInterval = TimeSpan.Zero;
+                j.ExpirySweepInterval = TimeSpan.Zero;
+                j.TierReviewInterval = TimeSpan.FromDays(1);
+            });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var community = host.Services.GetRequiredService<ICommunity>();
+        for (var i = 0; i < 5; i++)
+        {
+            await community.RecordAsync(new Activity { Community = Shop, Member = new MemberId("ann"), Type = "post.created", IdempotencyKey = $"p{i}" });
+        }
+
+        var store = host.Services.GetRequiredService<Storage.ICommunityStore>();
+        async Task<bool> Demoted() => await store.ReadLogAsync(Shop).AnyAsync(a => a.Events.Any(e => e is TierChanged { To: "newcomer" }));
+
+        // Daily ticks: the score falls below 5 after a few days, the grace starts at the next review and runs
+        // 14 days; no demotion before that.
+        for (var day = 1; day <= 12; day++)
+        {
+            clock.Advance(TimeSpan.FromDays(1));
+            await Task.Delay(20);
+        }
+
+        Assert.False(await Demoted());
+        for (var day = 13; day <= 40 && !await Demoted(); day++)
+        {
+            clock.Advance(TimeSpan.FromDays(1));
+            await Task.Delay(20);
+        }
+
+        await Eventually(Demoted, "the tier review");
         await host.StopAsync();
     }
 

@@ -32,14 +32,7 @@ public class OrderStatisticTreeTests
             }
         }
 
-        var sorted = reference.OrderByDescending(r => r.Value).ThenBy(r => r.Key).ToArray();
-        Assert.Equal(sorted.Length, tree.Count);
-        for (var rank = 0; rank < sorted.Length; rank++)
-        {
-            Assert.Equal(sorted[rank].Key, tree.MemberAt(rank, out var score));
-            Assert.Equal(sorted[rank].Value, score);
-            Assert.Equal(rank, tree.RankOf(sorted[rank].Key));
-        }
+        AssertRanksEqual(reference, tree);
 
         Assert.Equal(-1, tree.RankOf(1000));
     }
@@ -96,6 +89,12 @@ public class OrderStatisticTreeTests
         }
 
         Assert.Equal(grown, tree.AllocatedBlocks);
+        AssertRanksEqual(reference, tree);
+    }
+
+    /// <summary>Every rank, select and the size equal the reference sorted by score (descending), then member.</summary>
+    private static void AssertRanksEqual(Dictionary<int, double> reference, OrderStatisticTree tree)
+    {
         var sorted = reference.OrderByDescending(r => r.Value).ThenBy(r => r.Key).ToArray();
         Assert.Equal(sorted.Length, tree.Count);
         for (var rank = 0; rank < sorted.Length; rank++)
