@@ -27,15 +27,15 @@ public static class RedisLeaderboardBuilderExtensions
         builder.Services.TryAddSingleton(sp => new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<IRedisLeaderboards>(sp => sp.GetRequiredService<RedisLeaderboards>());
         return builder
-            .AddEventHandler<ScoreChanged, RedisLeaderboardSubscriber>()
-            .AddEventHandler<PointsAwarded, RedisLeaderboardSubscriber>()
-            .AddEventHandler<PointsReversed, RedisLeaderboardSubscriber>();
+            .AddEventHandler<ScoreChanged, RedisLeaderboardUpdater>()
+            .AddEventHandler<PointsAwarded, RedisLeaderboardUpdater>()
+            .AddEventHandler<PointsReversed, RedisLeaderboardUpdater>();
     }
 }
 
 /// <summary>Feeds the Redis boards from the outbox; a redelivered event is ignored by Redis itself.</summary>
 /// <param name="boards">The boards.</param>
-public sealed class RedisLeaderboardSubscriber(IRedisLeaderboards boards) :
+public sealed class RedisLeaderboardUpdater(IRedisLeaderboards boards) :
     ICommunityEventHandler<ScoreChanged>,
     ICommunityEventHandler<PointsAwarded>,
     ICommunityEventHandler<PointsReversed>
