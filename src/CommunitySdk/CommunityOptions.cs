@@ -27,9 +27,10 @@ public sealed class CommunityOptions
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// When <see langword="true"/> (default), events are published to subscribers right after each commit,
+    /// When <see langword="true"/> (default), events are published to event handlers right after each commit,
     /// in the recording call. When <see langword="false"/>, the host relays the outbox itself
-    /// with <see cref="ICommunityOutbox.RelayPendingAsync"/>, typically from a background job.
+    /// with <see cref="ICommunityOutbox.RelayPendingAsync"/>, typically from a background job (CommunitySdk.AspNetCore's
+    /// <c>CommunityBackgroundJobs</c> relays every 5 s).
     /// </summary>
     public bool PublishEventsInline { get; set; } = true;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CommunitySdk;
 
-/// <summary>Stores, reactors, projections and subscribers on an <see cref="ICommunitySdkBuilder"/>.</summary>
+/// <summary>Stores, reactors, projections and event handlers on an <see cref="ICommunitySdkBuilder"/>.</summary>
 public static class CommunitySdkBuilderExtensions
 {
     /// <summary>Uses <typeparamref name="TStore"/> (a singleton) as the store, replacing any store registered before.</summary>

@@ -14,12 +14,12 @@ public interface IProjectionSynchronizer
     ValueTask EnsureCurrentAsync(CommunityId community, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Relays the outbox: publishes committed events to subscribers, at least once.</summary>
+/// <summary>Relays the outbox: publishes committed events to event handlers, at least once.</summary>
 public interface ICommunityOutbox
 {
     /// <summary>
     /// Publishes pending events to every <see cref="ICommunityEventHandler{TEvent}"/> until none is left
-    /// (or only failing ones). An event whose subscriber throws stays pending and is retried on a later call.
+    /// (or only failing ones). An event whose handler throws stays pending and is retried on a later call.
     /// </summary>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>How many events were delivered.</returns>

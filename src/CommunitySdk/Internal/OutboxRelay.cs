@@ -10,7 +10,7 @@ namespace CommunitySdk.Internal;
 /// <summary>
 /// Publishes outbox entries to <see cref="ICommunityEventHandler{TEvent}"/> services (those of the
 /// event's exact type and those of <see cref="CommunityEvent"/>), then marks them delivered. An entry whose
-/// subscriber throws stays pending, counted as a failed attempt, and is delivered again later — at least once.
+/// handler throws stays pending, counted as a failed attempt, and is delivered again later — at least once.
 /// </summary>
 internal sealed partial class OutboxRelay(
     ICommunityStore store,
@@ -54,11 +54,11 @@ internal sealed partial class OutboxRelay(
                         {
                             throw;
                         }
-#pragma warning disable CA1031 // A failing subscriber must not stop the others; the entry is retried later.
+#pragma warning disable CA1031 // A failing handler must not stop the others; the entry is retried later.
                         catch (Exception ex)
 #pragma warning restore CA1031
                         {
-                            LogSubscriberFailed(ex, entry.Event.GetType().Name, entry.Event.ActivityId, entry.Attempts + 1);
+                            LogHandlerFailed(ex, entry.Event.GetType().Name, entry.Event.ActivityId, entry.Attempts + 1);
                             failed.Add(entry.Id);
                             failedThisRun.Add(entry.Id);
                         }
@@ -89,20 +89,20 @@ internal sealed partial class OutboxRelay(
         where TEvent : CommunityEvent
     {
         var typed = (TEvent)communityEvent;
-        foreach (var subscriber in services.GetServices<ICommunityEventHandler<TEvent>>())
+        foreach (var handler in services.GetServices<ICommunityEventHandler<TEvent>>())
         {
-            await subscriber.HandleAsync(typed, cancellationToken).ConfigureAwait(false);
+            await handler.HandleAsync(typed, cancellationToken).ConfigureAwait(false);
         }
 
         if (typeof(TEvent) != typeof(CommunityEvent))
         {
-            foreach (var subscriber in services.GetServices<ICommunityEventHandler<CommunityEvent>>())
+            foreach (var handler in services.GetServices<ICommunityEventHandler<CommunityEvent>>())
             {
-                await subscriber.HandleAsync(communityEvent, cancellationToken).ConfigureAwait(false);
+                await handler.HandleAsync(communityEvent, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A subscriber of {EventType} (activity {ActivityId}) failed on attempt {Attempt}; the event stays in the outbox")]
-    private partial void LogSubscriberFailed(Exception exception, string eventType, long activityId, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A handler of {EventType} (activity {ActivityId}) failed on attempt {Attempt}; the event stays in the outbox")]
+    private partial void LogHandlerFailed(Exception exception, string eventType, long activityId, int attempt);
 }
