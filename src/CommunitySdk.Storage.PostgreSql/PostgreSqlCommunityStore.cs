@@ -12,7 +12,7 @@ namespace CommunitySdk.Storage.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable, IDisposable
 {
-    private const string Columns = "community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events";
+    private const string Columns = StoreProviderSupport.ActivityColumns;
 
     private readonly PostgreSqlStoreOptions _options;
     private readonly CommunityEventSerializer _serializer;
@@ -41,7 +41,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -59,7 +59,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await LastIdAsync(connection, null, community, cancellationToken).ConfigureAwait(false);
     }
@@ -67,7 +67,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await FindAsync(connection, null, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
@@ -76,14 +76,14 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
     /// <inheritdoc />
     public IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         return StoreProviderSupport.ReadInChunksAsync((after, chunk, ct) => ReadChunkAsync(community, after, chunk, ct), afterActivityId, 1000, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         ArgumentNullException.ThrowIfNull(page);
         page.Validate();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -95,10 +95,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
         var items = new List<CommittedActivity>(page.PageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(Read(reader));
-            }
+            await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, items, cancellationToken).ConfigureAwait(false);
         }
 
         return StoreProviderSupport.ToPage(items, page);
@@ -111,14 +108,8 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("SELECT id, payload, attempts FROM community_outbox ORDER BY id LIMIT $1;", connection);
         command.Parameters.AddWithValue(max);
-        var entries = new List<OutboxEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(new OutboxEntry(reader.GetInt64(0), _serializer.DeserializeEvent(reader.GetString(1)), reader.GetInt32(2)));
-        }
-
-        return entries;
+        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -144,14 +135,6 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private static void Require(CommunityId community)
-    {
-        if (community.IsEmpty)
-        {
-            throw new CommunityValidationException("community", "is required");
-        }
-    }
 
     private async ValueTask UpdateOutboxAsync(IReadOnlyCollection<long> entryIds, string sql, CancellationToken cancellationToken)
     {
@@ -214,38 +197,20 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
         command.Parameters.AddWithValue(community.Value);
         command.Parameters.AddWithValue(key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await StoreProviderSupport.ReadActivityAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<List<CommittedActivity>> ReadChunkAsync(CommunityId community, long after, int chunk, CancellationToken cancellationToken)
     {
-        var batch = new List<CommittedActivity>(chunk);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id > $2 ORDER BY activity_id LIMIT $3;", connection);
         command.Parameters.AddWithValue(community.Value);
         command.Parameters.AddWithValue(after);
         command.Parameters.AddWithValue(chunk);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            batch.Add(Read(reader));
-        }
-
-        return batch;
+        return await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, new List<CommittedActivity>(chunk), cancellationToken).ConfigureAwait(false);
     }
 
-    private CommittedActivity Read(NpgsqlDataReader r) => _serializer.FromRecord(new ActivityRecord(
-        r.GetString(0),
-        r.GetInt64(1),
-        r.GetString(2),
-        r.GetString(3),
-        r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetString(5),
-        r.IsDBNull(6) ? null : r.GetString(6),
-        r.GetString(7),
-        r.GetString(8),
-        r.GetString(9),
-        r.GetString(10)));
 
     private sealed class Session(PostgreSqlCommunityStore store, NpgsqlConnection connection, CommunityId community) : ICommunityWriteSession
     {

@@ -15,7 +15,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     private static readonly string[] ParameterNames = ["$c", "$id", "$k", "$m", "$t", "$o", "$v", "$a", "$r", "$f", "$e"];
     private const string LastIdSql = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
     private const string FindSql = $"SELECT {Columns} FROM community_activities WHERE community = $c AND idempotency_key = $k;";
-    private const string Columns = "community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events";
+    private const string Columns = StoreProviderSupport.ActivityColumns;
 
     private readonly SqliteStoreOptions _options;
     private readonly CommunityEventSerializer _serializer;
@@ -51,7 +51,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -71,7 +71,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public async ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await LastIdAsync(connection, community, cancellationToken).ConfigureAwait(false);
     }
@@ -79,7 +79,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public async ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await FindAsync(connection, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
@@ -88,14 +88,14 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         return StoreProviderSupport.ReadInChunksAsync((after, chunk, ct) => ReadChunkAsync(community, after, chunk, ct), afterActivityId, 1000, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
     {
-        Require(community);
+        StoreProviderSupport.RequireCommunity(community);
         ArgumentNullException.ThrowIfNull(page);
         page.Validate();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -108,10 +108,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         var items = new List<CommittedActivity>(page.PageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(Read(reader));
-            }
+            await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, items, cancellationToken).ConfigureAwait(false);
         }
 
         return StoreProviderSupport.ToPage(items, page);
@@ -125,14 +122,8 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, payload, attempts FROM community_outbox ORDER BY id LIMIT $n;";
         command.Parameters.AddWithValue("$n", max);
-        var entries = new List<OutboxEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(new OutboxEntry(reader.GetInt64(0), _serializer.DeserializeEvent(reader.GetString(1)), reader.GetInt32(2)));
-        }
-
-        return entries;
+        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -164,14 +155,6 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private static void Require(CommunityId community)
-    {
-        if (community.IsEmpty)
-        {
-            throw new CommunityValidationException("community", "is required");
-        }
-    }
 
     private async ValueTask UpdateOutboxAsync(IReadOnlyCollection<long> entryIds, string sql, CancellationToken cancellationToken)
     {
@@ -293,7 +276,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         command.Parameters.AddWithValue("$c", community.Value);
         command.Parameters.AddWithValue("$k", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return await StoreProviderSupport.ReadActivityAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The writer connection's statements, prepared once and reused by every session.</summary>
@@ -340,7 +323,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
             _find.Parameters[0].Value = community.Value;
             _find.Parameters[1].Value = key;
             await using var reader = await _find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? store.Read(reader) : null;
+            return await StoreProviderSupport.ReadActivityAsync(reader, store._serializer, cancellationToken).ConfigureAwait(false);
         }
 
         public void Dispose()
@@ -354,7 +337,6 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
 
     private async Task<List<CommittedActivity>> ReadChunkAsync(CommunityId community, long after, int chunk, CancellationToken cancellationToken)
     {
-        var batch = new List<CommittedActivity>(chunk);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id > $after ORDER BY activity_id LIMIT $n;";
@@ -362,26 +344,9 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$n", chunk);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            batch.Add(Read(reader));
-        }
-
-        return batch;
+        return await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, new List<CommittedActivity>(chunk), cancellationToken).ConfigureAwait(false);
     }
 
-    private CommittedActivity Read(SqliteDataReader r) => _serializer.FromRecord(new ActivityRecord(
-        r.GetString(0),
-        r.GetInt64(1),
-        r.GetString(2),
-        r.GetString(3),
-        r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetString(5),
-        r.IsDBNull(6) ? null : r.GetString(6),
-        r.GetString(7),
-        r.GetString(8),
-        r.GetString(9),
-        r.GetString(10)));
 
     private sealed class Session(SqliteCommunityStore store, SqliteConnection connection, SqliteTransaction transaction, CommunityId community, long last) : ICommunityWriteSession
     {

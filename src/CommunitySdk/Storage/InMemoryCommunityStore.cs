@@ -25,19 +25,19 @@ public sealed class InMemoryCommunityStore : ICommunityStore
 
     /// <inheritdoc />
     public ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_logs.TryGetValue(Require(community), out var log) ? Volatile.Read(ref log.LastId) : 0L);
+        ValueTask.FromResult(_logs.TryGetValue(StoreProviderSupport.RequireCommunity(community), out var log) ? Volatile.Read(ref log.LastId) : 0L);
 
     /// <inheritdoc />
     public ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(idempotencyKey);
-        return ValueTask.FromResult(_logs.TryGetValue(Require(community), out var log) ? log.Find(idempotencyKey) : null);
+        return ValueTask.FromResult(_logs.TryGetValue(StoreProviderSupport.RequireCommunity(community), out var log) ? log.Find(idempotencyKey) : null);
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (!_logs.TryGetValue(Require(community), out var log))
+        if (!_logs.TryGetValue(StoreProviderSupport.RequireCommunity(community), out var log))
         {
             yield break;
         }
@@ -74,7 +74,7 @@ public sealed class InMemoryCommunityStore : ICommunityStore
     {
         ArgumentNullException.ThrowIfNull(page);
         page.Validate();
-        if (!_logs.TryGetValue(Require(community), out var log))
+        if (!_logs.TryGetValue(StoreProviderSupport.RequireCommunity(community), out var log))
         {
             return ValueTask.FromResult(new ActivityPage([], null));
         }
@@ -153,10 +153,7 @@ public sealed class InMemoryCommunityStore : ICommunityStore
         return ValueTask.CompletedTask;
     }
 
-    private static CommunityId Require(CommunityId community) =>
-        community.IsEmpty ? throw new CommunityValidationException("community", "is required") : community;
-
-    private CommunityLog GetLog(CommunityId community) => _logs.GetOrAdd(Require(community), static _ => new CommunityLog());
+    private CommunityLog GetLog(CommunityId community) => _logs.GetOrAdd(StoreProviderSupport.RequireCommunity(community), static _ => new CommunityLog());
 
     private void Commit(CommunityLog log, CommittedActivity activity)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -6,11 +7,77 @@ namespace CommunitySdk.Storage;
 
 /// <summary>
 /// Pieces every durable store provider needs the same way (the SDK's SQLite and PostgreSQL providers use them;
-/// third-party providers may too): checking a batch before writing it, paging a member's history, reading the
-/// log in chunks, and loading versioned migration scripts embedded in the provider's assembly.
+/// third-party providers may too): checking the community and a batch before writing, reading activity and
+/// outbox rows, paging a member's history, reading the log in chunks, and loading versioned migration scripts
+/// embedded in the provider's assembly.
 /// </summary>
 public static class StoreProviderSupport
 {
+    /// <summary>
+    /// The activity table's columns in <see cref="ActivityRecord"/> order, for the <c>SELECT</c> lists that
+    /// <see cref="ReadActivitiesAsync"/> reads and for <c>INSERT</c>s.
+    /// </summary>
+    public const string ActivityColumns = "community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events";
+
+    /// <summary>Every store operation names a community: rejects <c>default(CommunityId)</c>.</summary>
+    /// <param name="community">The community.</param>
+    /// <returns>The community.</returns>
+    /// <exception cref="CommunityValidationException">The id is empty (field <c>community</c>).</exception>
+    public static CommunityId RequireCommunity(CommunityId community) =>
+        community.IsEmpty ? throw new CommunityValidationException("community", "is required") : community;
+
+    /// <summary>
+    /// Reads every remaining row of <paramref name="reader"/> (columns <see cref="ActivityColumns"/>, in order)
+    /// as committed activities.
+    /// </summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="serializer">The event serializer.</param>
+    /// <param name="into">Where to add them.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns><paramref name="into"/>.</returns>
+    public static async Task<List<CommittedActivity>> ReadActivitiesAsync(DbDataReader reader, CommunityEventSerializer serializer, List<CommittedActivity> into, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(into);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            into.Add(serializer.FromRecord(ReadActivityRecord(reader)));
+        }
+
+        return into;
+    }
+
+    /// <summary>Reads the first row of <paramref name="reader"/> (columns <see cref="ActivityColumns"/>), or <see langword="null"/> when there is none.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="serializer">The event serializer.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The activity, if any.</returns>
+    public static async Task<CommittedActivity?> ReadActivityAsync(DbDataReader reader, CommunityEventSerializer serializer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(serializer);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? serializer.FromRecord(ReadActivityRecord(reader)) : null;
+    }
+
+    /// <summary>Reads every remaining row of <paramref name="reader"/> (columns <c>id, payload, attempts</c>) as outbox entries.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="serializer">The event serializer.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries.</returns>
+    public static async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(DbDataReader reader, CommunityEventSerializer serializer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(serializer);
+        var entries = new List<OutboxEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new OutboxEntry(reader.GetInt64(0), serializer.DeserializeEvent(reader.GetString(1)), reader.GetInt32(2)));
+        }
+
+        return entries;
+    }
+
     /// <summary>
     /// Checks a batch a write session is asked to commit: every activity belongs to the session's community and
     /// the ids follow <paramref name="lastActivityId"/> without gaps. Throws before anything is written.
@@ -112,4 +179,17 @@ public static class StoreProviderSupport
             })
             .ToArray();
     }
+
+    private static ActivityRecord ReadActivityRecord(DbDataReader r) => new(
+        r.GetString(0),
+        r.GetInt64(1),
+        r.GetString(2),
+        r.GetString(3),
+        r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        r.GetString(7),
+        r.GetString(8),
+        r.GetString(9),
+        r.GetString(10));
 }
