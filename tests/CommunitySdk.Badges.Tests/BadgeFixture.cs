@@ -22,16 +22,7 @@ internal static class Fixture
     public static IBadgeService Badges(this TestHost host) => host.Get<IBadgeService>();
 
     public static Task<ActivityOutcome> Act(this TestHost host, string member, string type, string? key = null, DateTimeOffset? at = null, decimal? value = null, IReadOnlyDictionary<string, string>? attributes = null) =>
-        host.Community.RecordAsync(new Activity
-        {
-            IdempotencyKey = key ?? Guid.NewGuid().ToString("N"),
-            Community = Shop,
-            Member = M(member),
-            Type = type,
-            OccurredAt = at,
-            Value = value,
-            Attributes = attributes ?? new Dictionary<string, string>(),
-        }).AsTask();
+        host.Community.RecordAsync(Activities.Make(key ?? Guid.NewGuid().ToString("N"), member, type, Shop, value, at, attributes)).AsTask();
 
     public static IEnumerable<BadgeEarned> Earned(this ActivityOutcome outcome) => outcome.Effects.OfType<BadgeEarned>();
 
