@@ -13,56 +13,44 @@ public static class InviteTreeSvg
 
     public static string Render(InviteTreeNode root)
     {
-        var positions = new List<(InviteTreeNode Node, double X, int Depth, double ParentX, int ParentDepth)>();
-        var next = 0;
-        Place(root, 0, double.NaN, -1);
-        var width = Math.Max(1, next) * Column;
-        var depth = positions.Max(p => p.Depth) + 1;
+        var nodes = new List<(InviteTreeNode Node, double X, int Depth)>();
+        var edges = new List<(double ParentX, double ChildX, int ChildDepth)>();
+        var leaves = 0;
+        Place(root, 0);
+        var width = Math.Max(1, leaves) * Column;
+        var height = (nodes.Max(n => n.Depth) + 1) * Row;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"invite-tree\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{depth * Row}\" viewBox=\"0 0 {width} {depth * Row}\" role=\"img\" aria-label=\"Invite tree\">");
-        foreach (var p in positions.Where(p => !double.IsNaN(p.ParentX)))
+        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"invite-tree\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Invite tree\">");
+        foreach (var (parentX, childX, depth) in edges)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{p.ParentX:0.#}\" y1=\"{Y(p.ParentDepth)}\" x2=\"{p.X:0.#}\" y2=\"{Y(p.Depth)}\" stroke=\"#9aa\" stroke-width=\"2\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{parentX:0.#}\" y1=\"{Y(depth - 1)}\" x2=\"{childX:0.#}\" y2=\"{Y(depth)}\" stroke=\"#9aa\" stroke-width=\"2\"/>");
         }
 
-        foreach (var p in positions)
+        foreach (var (node, x, depth) in nodes)
         {
-            var name = HtmlEncoder.Default.Encode(p.Node.Member);
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node\" data-member=\"{name}\"><circle cx=\"{p.X:0.#}\" cy=\"{Y(p.Depth)}\" r=\"18\" fill=\"{(p.Depth == 0 ? "#2f6f6f" : "#5aa")}\"/>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{p.X:0.#}\" y=\"{Y(p.Depth) + 34}\" text-anchor=\"middle\" font-size=\"12\">{name}</text></g>");
+            var name = HtmlEncoder.Default.Encode(node.Member);
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node\" data-member=\"{name}\"><circle cx=\"{x:0.#}\" cy=\"{Y(depth)}\" r=\"18\" fill=\"{(depth == 0 ? "#2f6f6f" : "#5aa")}\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{Y(depth) + 34}\" text-anchor=\"middle\" font-size=\"12\">{name}</text></g>");
         }
 
         return svg.Append("</svg>").ToString();
 
-        double Place(InviteTreeNode node, int level, double parentX, int parentDepth)
+        // Leaves take the next column; a parent sits midway over its first and last child.
+        double Place(InviteTreeNode node, int depth)
         {
-            var index = positions.Count;
-            positions.Add((node, 0, level, parentX, parentDepth));
             double x;
             if (node.Invitees.Count == 0)
             {
-                x = (next++ * Column) + (Column / 2.0);
+                x = (leaves++ * Column) + (Column / 2.0);
             }
             else
             {
-                var xs = new List<double>();
-                foreach (var child in node.Invitees)
-                {
-                    xs.Add(Place(child, level + 1, double.NaN, level));
-                }
-
-                x = (xs.Min() + xs.Max()) / 2;
+                var children = node.Invitees.Select(child => Place(child, depth + 1)).ToList();
+                x = (children[0] + children[^1]) / 2;
+                edges.AddRange(children.Select(childX => (x, childX, depth + 1)));
             }
 
-            positions[index] = (node, x, level, parentX, parentDepth);
-            for (var i = index + 1; i < positions.Count; i++)
-            {
-                if (positions[i].ParentDepth == level && double.IsNaN(positions[i].ParentX) && positions[i].Depth == level + 1)
-                {
-                    positions[i] = positions[i] with { ParentX = x };
-                }
-            }
-
+            nodes.Add((node, x, depth));
             return x;
         }
 
