@@ -13,6 +13,6 @@ for proj in src/*/*.csproj; do
 done
 
 # Refresh the approved public-API snapshots (review the diff before committing).
-find tests -path '*__snapshots__*' -name 'PublicApiTests.*.snap' -delete
+find tests -path '*__snapshots__*' -name '*public_api_is_unchanged.snap' -delete
 find tests -type d -name '__mismatch__' -prune -exec rm -rf {} +
-dotnet test CommunitySdk.sln --filter "FullyQualifiedName~PublicApiTests" >/dev/null
+dotnet test CommunitySdk.sln --filter "FullyQualifiedName~public_api_is_unchanged" >/dev/null

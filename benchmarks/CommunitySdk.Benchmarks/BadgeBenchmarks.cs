@@ -29,7 +29,7 @@ public class BadgeBenchmarks
     public void Setup()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk(o => o.PublishEventsInline = false)
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
             .AddBadges(b =>
             {
                 for (var i = 0; i < Badges; i++)

@@ -32,7 +32,7 @@ public class IngestBenchmarks
     {
         _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"communitysdk-bench-{Guid.NewGuid():N}")).FullName;
         var services = new ServiceCollection();
-        var builder = services.AddCommunitySdk(o => o.PublishEventsInline = false)
+        var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
             .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
         if (Provider == "sqlite")
         {

@@ -287,7 +287,7 @@ public class LeaderboardBenchmarks
     private CommunityScores Engine(int networkLevels)
     {
         var options = new ScoringOptions { NetworkLevels = networkLevels, CohortSize = 100 };
-        var engine = new CommunityScores(new ScoringModel(Options.Create(options)), T0);
+        var engine = new CommunityScores(new ScoringModel(Options.Create(options), new CommunitySdk.Internal.CommandActivityTypes([])), T0);
         engine.InternType("activity");
         for (var m = 0; m < _data.Members; m++)
         {

@@ -20,7 +20,7 @@ public class PipelineBenchmarks
     public void Setup()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk(o => o.PublishEventsInline = false);
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; });
         _services = services.BuildServiceProvider();
         _community = _services.GetRequiredService<ICommunity>();
         var shop = new CommunityId("bench");

@@ -22,7 +22,7 @@ foreach (var file in new[] { database, database + "-wal", database + "-shm" })
 
 var services = new ServiceCollection();
 services.AddSingleton<TimeProvider>(clock);
-services.AddCommunitySdk(o => o.TimeZone = "Asia/Shanghai")
+services.AddCommunitySdk(o => o.Community("demo-shop", c => c.TimeZone = "Asia/Shanghai"))
         .AddPoints(p => p
             // Reputation: earned by taking part, at most 30 a day from posts; meetups are exempt from the cap.
             .Currency("reputation", configure: c => c.DailyCap = 30)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CommunitySdk.AspNetCore;
 using CommunitySdk.Badges;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
@@ -46,7 +47,10 @@ public static class ShopApp
         // ASP.NET Core endpoints and jobs, and Mediator notifications for the "you earned a badge" feed.
         var connectionString = builder.Configuration.GetConnectionString("Community")
             ?? $"Data Source={Path.Combine(AppContext.BaseDirectory, "shop.db")}";
-        builder.Services.AddCommunitySdk(builder.Configuration.GetSection("Community"))
+        // Member write endpoints share one per-user limit (429 ProblemDetails when reached).
+        builder.Services.AddRateLimiter(o => o.AddCommunityMemberPolicy("community-writes", permitsPerWindow: 30));
+
+        builder.Services.AddCommunitySdk(o => o.Community(Community.Value, c => c.Name = "Demo shop"))
             .AddPoints(p => p
                 .Currency("reputation", configure: c => c.DailyCap = 100)
                 .Rule("post.created", amount: 10, currency: "reputation")
@@ -78,7 +82,17 @@ public static class ShopApp
                     ("Silver", BadgeCriteria.Count("meetup.attended", 3))))
             .UseSqlite(connectionString)
             .AddMediatorNotifications()
-            .AddAspNetCore(e => e.AdminPolicy = "community-admin", j => j.Communities.Add(Community.Value));
+            .AddAspNetCore(
+                e =>
+                {
+                    e.AdminPolicy = "community-admin";
+                    e.MemberWriteRateLimitPolicy = "community-writes";
+                    // Orders, check-ins and posts are recorded by the shop's own server code; the browser may only
+                    // self-report the product pages a member viewed (no value, one attribute, 60 an hour).
+                    e.AllowMemberActivity("product.viewed", p => { p.Allow("product"); p.MaxPerHour = 60; });
+                },
+                j => j.Communities.Add(Community.Value));
+        builder.Services.Configure<CommunityOptions>(builder.Configuration.GetSection("Community"));
         builder.Services.AddHealthChecks().AddCommunityStore();
 
         // OpenTelemetry: the SDK's meter and activity source, to the console when asked (--Telemetry:Console=true).
@@ -95,6 +109,7 @@ public static class ShopApp
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapRazorPages();
         app.MapCommunityEndpoints();
         app.MapHealthChecks("/health");
@@ -112,6 +127,16 @@ public static class ShopApp
     /// <returns>The member.</returns>
     public static MemberId? Member(ClaimsPrincipal user) =>
         MemberId.TryCreate(user.FindFirstValue(ClaimTypes.NameIdentifier), out var member) ? member : null;
+
+    /// <summary>The profile the shop gives a member at sign-up: their city and a display name (the name with a capital).</summary>
+    /// <param name="member">The member.</param>
+    /// <param name="city">Their city.</param>
+    /// <returns>The profile attributes.</returns>
+    public static Dictionary<string, string> Profile(MemberId member, string city) => new()
+    {
+        [ProfileKeys.City] = city,
+        [ProfileKeys.DisplayName] = char.ToUpperInvariant(member.Value[0]) + member.Value[1..],
+    };
 
     /// <summary>Signs a member in with a cookie (the demo has no passwords).</summary>
     /// <param name="http">The request.</param>

@@ -102,3 +102,45 @@ public sealed class MemberAlreadyJoinedException : CommunityException
     /// <summary>The member.</summary>
     public MemberId Member { get; }
 }
+
+/// <summary>
+/// The community is not one this host declared (see <c>CommunityOptions.Communities</c> or a registered
+/// <see cref="ICommunityResolver"/>). Nothing was read, written or allocated for it.
+/// </summary>
+public sealed class UnknownCommunityException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="community">The unknown community.</param>
+    public UnknownCommunityException(CommunityId community)
+        : base($"Community '{community}' is not declared by this host.")
+    {
+        Community = community;
+    }
+
+    /// <summary>The unknown community.</summary>
+    public CommunityId Community { get; }
+}
+
+/// <summary>
+/// A configured resource limit was reached (distinct activity types of a community, communities of a process, ...).
+/// <see cref="Limit"/> names the option that sets it. Nothing was written.
+/// </summary>
+public sealed class CommunityLimitExceededException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="limit">The option that sets the limit, for example <c>CommunityOptions.MaxActivityTypes</c>.</param>
+    /// <param name="maximum">The limit.</param>
+    /// <param name="detail">What was refused.</param>
+    public CommunityLimitExceededException(string limit, long maximum, string detail)
+        : base($"{detail} ({limit} is {maximum}).")
+    {
+        Limit = limit;
+        Maximum = maximum;
+    }
+
+    /// <summary>The option that sets the limit.</summary>
+    public string Limit { get; }
+
+    /// <summary>The limit.</summary>
+    public long Maximum { get; }
+}

@@ -76,6 +76,17 @@ public sealed record JoinRequest
 /// <param name="Profile">Their profile attributes.</param>
 public sealed record MemberInfo(CommunityId Community, MemberId Member, DateTimeOffset JoinedAt, IReadOnlyDictionary<string, string> Profile)
 {
+    /// <summary>The member's place in join order (1 for the first member): a stable public handle that says nothing about <see cref="Member"/>.</summary>
+    public int Number { get; init; }
+
+    /// <summary>
+    /// The name to show other members: the <c>display_name</c> profile attribute, else <c>Member #</c><see cref="Number"/>.
+    /// Never the member id (a shop's user id can be an e-mail address).
+    /// </summary>
+    public string DisplayName => Profile.TryGetValue(ProfileKeys.DisplayName, out var name) && !string.IsNullOrWhiteSpace(name)
+        ? name
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Member #{Number}");
+
     /// <summary>The <c>city</c> profile attribute, if set.</summary>
     public string? City => Profile.TryGetValue(ProfileKeys.City, out var city) ? city : null;
 
@@ -93,4 +104,7 @@ public static class ProfileKeys
 
     /// <summary>Comma-separated segments or circles the member belongs to.</summary>
     public const string Segments = "segments";
+
+    /// <summary>The name other members see (leaderboards, invite trees); see <see cref="MemberInfo.DisplayName"/>.</summary>
+    public const string DisplayName = "display_name";
 }

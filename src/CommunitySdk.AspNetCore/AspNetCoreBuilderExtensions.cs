@@ -1,7 +1,9 @@
 using CommunitySdk.AspNetCore;
+using CommunitySdk.AspNetCore.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace CommunitySdk;
 
@@ -19,10 +21,8 @@ public static class AspNetCoreBuilderExtensions
     public static ICommunitySdkBuilder AddAspNetCore(this ICommunitySdkBuilder builder, Action<CommunityEndpointOptions>? endpoints = null, Action<CommunityJobOptions>? jobs = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var endpointOptions = builder.Services.AddOptions<CommunityEndpointOptions>()
-            .Validate(o => o.MaxLeaderboardCount > 0, "CommunityEndpointOptions.MaxLeaderboardCount must be positive.")
-            .Validate(o => o.MemberOf is not null, "CommunityEndpointOptions.MemberOf is required.")
-            .ValidateOnStart();
+        var endpointOptions = builder.Services.AddOptions<CommunityEndpointOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommunityEndpointOptions>, CommunityEndpointOptionsValidator>());
         if (endpoints is not null)
         {
             endpointOptions.Configure(endpoints);
@@ -38,6 +38,8 @@ public static class AspNetCoreBuilderExtensions
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddAuthorization(); // the endpoints evaluate policies themselves (ProblemDetails on 401/403)
+        builder.Services.TryAddSingleton<MemberActivityGate>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CommunityBackgroundJobs>());
         return builder;
     }

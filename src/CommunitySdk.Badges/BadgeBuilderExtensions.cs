@@ -58,6 +58,7 @@ public static class BadgeBuilderExtensions
         services.TryAddSingleton<IBadgeService, BadgeService>();
         builder.AddProjection<BadgeProjection>();
         builder.AddReactor<BadgeReactor>();
+        builder.AddCommandTypes("badges.");
         builder.AddEventType<BadgeEarned>("badges.earned");
         builder.AddEventType<BadgeRevoked>("badges.revoked");
         return builder;

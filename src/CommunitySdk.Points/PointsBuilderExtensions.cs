@@ -52,6 +52,7 @@ public static class PointsBuilderExtensions
         services.TryAddSingleton<IPointsReader>(sp => sp.GetRequiredService<IPointsService>());
         builder.AddProjection<PointsProjection>();
         builder.AddReactor<PointsReactor>();
+        builder.AddCommandTypes("points.");
         builder.AddEventType<PointsAwarded>("points.awarded");
         builder.AddEventType<PointsWithheld>("points.withheld");
         builder.AddEventType<PointsSpent>("points.spent");

@@ -50,6 +50,7 @@ public static class ReferralBuilderExtensions
         services.TryAddSingleton<IInviteGraph>(sp => sp.GetRequiredService<ReferralService>());
         builder.AddProjection<ReferralProjection>();
         builder.AddReactor<ReferralReactor>();
+        builder.AddCommandTypes("referral.", ReferralActivityTypes.Ban);
         builder.AddEventType<ReferralCodeCreated>("referral.code-created");
         builder.AddEventType<ReferralCodeStatusChanged>("referral.code-status-changed");
         builder.AddEventType<ReferralClicked>("referral.clicked");

@@ -19,6 +19,14 @@ public sealed class ReferralOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan AttributionWindow { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The most anonymous visitors whose referral clicks one community keeps, 1 to 10,000,000. Default 100,000.
+    /// Clicks older than <see cref="AttributionWindow"/> are dropped; beyond this limit the visitor seen longest ago
+    /// is forgotten, so made-up visitor ids cannot grow memory without bound.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxClickVisitors { get; set; } = 100_000;
+
     /// <summary>Which click wins when a visitor followed several codes. Default the last.</summary>
     public AttributionModel Attribution { get; set; } = AttributionModel.LastClick;
 

@@ -51,6 +51,7 @@ public static class ScoringBuilderExtensions
         services.TryAddSingleton<IScoringService, ScoringService>();
         builder.AddProjection<ScoringProjection>();
         builder.AddReactor<ScoringReactor>();
+        builder.AddCommandTypes("scoring.");
         builder.AddEventType<ScoreChanged>("scoring.score-changed");
         builder.AddEventType<TierChanged>("scoring.tier-changed");
         builder.AddEventType<TierGraceStarted>("scoring.tier-grace-started");

@@ -55,6 +55,20 @@ public sealed class ScoringOptions
     /// <summary>The attribute naming a hot-list subject (product, topic). Default <c>subject</c>.</summary>
     public string SubjectAttribute { get; set; } = "subject";
 
+    /// <summary>
+    /// The most hot-list subjects one community keeps, 1 to 1,000,000. Default 10,000. A new subject beyond it takes
+    /// the place of the coldest one, so made-up subjects cannot grow memory without bound.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxHotSubjects { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most events (meetups) one community tracks attendees of for strong ties, 1 to 1,000,000. Default 10,000.
+    /// Beyond it the event first attended longest ago is forgotten (ties already formed stay).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxTrackedEvents { get; set; } = 10_000;
+
     /// <summary>Days of activity that count for the city ranking. Default 30.</summary>
     [Range(1, 3650)]
     public int ActiveDays { get; set; } = 30;

@@ -22,7 +22,7 @@ public abstract class StoreConcurrencyConformance : StoreConformanceBase
     public async Task Eight_writers_with_retried_keys_give_exactly_one_effect_per_key()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk(o => o.PublishEventsInline = false)
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
             .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", amount: 1))
             .UseStore(_ => Store);
         await using var provider = services.BuildServiceProvider();
@@ -160,7 +160,7 @@ public abstract class StoreDurabilityConformance : StoreConformanceBase
     private static ServiceProvider Sdk(ICommunityStore store)
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseStore(_ => store);
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseStore(_ => store);
         return services.BuildServiceProvider();
     }
 }

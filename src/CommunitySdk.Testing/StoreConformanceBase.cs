@@ -134,7 +134,7 @@ public abstract class StoreConformanceBase : IAsyncLifetime
     private static CommunityEventSerializer CreateSerializer()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true));
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true));
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<CommunityEventSerializer>();
     }

@@ -38,13 +38,56 @@ public sealed class CommunityOptions
     [Range(1, 10_000)]
     public int OutboxBatchSize { get; set; } = 256;
 
-    /// <summary>Per-community settings, keyed by community id.</summary>
+    /// <summary>
+    /// The communities (tenants) this host serves, keyed by community id, with the settings that differ from the
+    /// defaults. Only these exist: any other id is refused with <see cref="UnknownCommunityException"/> (404 over
+    /// HTTP) before anything is allocated for it, unless <see cref="AllowUndeclaredCommunities"/> is set or the host
+    /// registers its own <see cref="ICommunityResolver"/>. Declare one in code with <see cref="Community"/>, or in
+    /// configuration as <c>"Communities": { "my-shop": { "Name": "My shop" } }</c>.
+    /// </summary>
     public IDictionary<string, CommunitySettings> Communities { get; } = new Dictionary<string, CommunitySettings>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// When <see langword="true"/>, any valid community id exists (for hosts that create tenants on the fly), up to
+    /// <see cref="MaxCommunities"/> per process. Default <see langword="false"/>: only <see cref="Communities"/> exist.
+    /// </summary>
+    public bool AllowUndeclaredCommunities { get; set; }
+
+    /// <summary>With <see cref="AllowUndeclaredCommunities"/>, the most communities one process keeps state for, 1 to 1,000,000. Default 1,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxCommunities { get; set; } = 1_000;
+
+    /// <summary>
+    /// The most distinct activity types one community may record, 1 to 100,000. Default 1,000. The next new type is
+    /// refused with <see cref="CommunityLimitExceededException"/>, so no caller can make the process keep state per
+    /// made-up type.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxActivityTypes { get; set; } = 1_000;
+
+    /// <summary>Declares a community (see <see cref="Communities"/>).</summary>
+    /// <param name="id">The community id.</param>
+    /// <param name="configure">Its settings.</param>
+    /// <returns>These options.</returns>
+    public CommunityOptions Community(string id, Action<CommunitySettings>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (!Communities.TryGetValue(id, out var settings))
+        {
+            Communities[id] = settings = new CommunitySettings();
+        }
+
+        configure?.Invoke(settings);
+        return this;
+    }
 }
 
 /// <summary>Settings of one community that differ from the defaults.</summary>
 public sealed class CommunitySettings
 {
+    /// <summary>A display name for people (optional).</summary>
+    public string? Name { get; set; }
+
     /// <summary>The community's time zone; <see langword="null"/> uses <see cref="CommunityOptions.TimeZone"/>.</summary>
     public string? TimeZone { get; set; }
 }

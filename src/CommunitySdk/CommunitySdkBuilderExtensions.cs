@@ -97,4 +97,31 @@ public static class CommunitySdkBuilderExtensions
         builder.Services.AddSingleton(new CommunityEventType(typeof(TEvent), name));
         return builder;
     }
+
+    /// <summary>
+    /// Reserves command activity types: only trusted host code (the typed services, admin endpoints,
+    /// <see cref="ICommunity.RecordAsync"/>) records them; member-facing endpoints refuse them whatever their
+    /// options say (see <see cref="ICommandActivityTypes"/>). An entry ending with a dot reserves a whole
+    /// namespace (<c>points.</c>). Every SDK feature reserves its own; a host reserves the commands of its reactors.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="typesOrNamespaces">Activity types, or namespaces ending with a dot.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddCommandTypes(this ICommunitySdkBuilder builder, params string[] typesOrNamespaces)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(typesOrNamespaces);
+        foreach (var entry in typesOrNamespaces)
+        {
+            var name = entry?.TrimEnd('.');
+            if (Activity.CheckName(name, Activity.MaxTypeLength) is { } reason)
+            {
+                throw new ArgumentException($"'{entry}' is not an activity type or namespace: it {reason}.", nameof(typesOrNamespaces));
+            }
+
+            builder.Services.AddSingleton(new Internal.CommandTypeRegistration(entry!)); // duplicates are merged by the registry
+        }
+
+        return builder;
+    }
 }

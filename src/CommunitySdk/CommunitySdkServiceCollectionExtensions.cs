@@ -35,6 +35,8 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
         services.TryAddSingleton<ICommunityCalendar, CommunityCalendar>();
+        services.TryAddSingleton<ICommunityResolver, OptionsCommunityResolver>();
+        services.TryAddSingleton<ICommandActivityTypes, CommandActivityTypes>();
         services.TryAddSingleton(sp => new CommunityMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<ProjectionCoordinator>();
         services.TryAddSingleton<IProjectionSynchronizer>(sp => sp.GetRequiredService<ProjectionCoordinator>());
@@ -47,7 +49,8 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
         services.TryAddSingleton<CommunityEventSerializer>();
         var builder = new CommunitySdkBuilder(services);
-        builder.AddEventType<MemberJoined>("member.joined").AddEventType<MemberProfileUpdated>("member.profile-updated");
+        builder.AddEventType<MemberJoined>("member.joined").AddEventType<MemberProfileUpdated>("member.profile-updated")
+            .AddCommandTypes(CommunityActivityTypes.MemberJoined, CommunityActivityTypes.MemberProfileUpdated);
         return builder;
     }
 

@@ -49,7 +49,7 @@ public class BackgroundJobTests
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(received);
-        builder.Services.AddCommunitySdk(o => o.PublishEventsInline = false)
+        builder.Services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
             .AddPoints(p => p.Currency("coins", spendable: true, c => { c.Expiry = ExpiryMode.AfterDays; c.ExpiryDays = 1; }))
             .AddEventHandler<CommunityEvent, Recorder>()
             .AddAspNetCore(jobs: j =>
@@ -82,7 +82,7 @@ public class BackgroundJobTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddCommunitySdk()
+        builder.Services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; })
             .AddScoring(s =>
             {
                 s.HalfLife(TimeSpan.FromDays(10)).Weight("post.created", 1).Tier("newcomer").Tier("regular", t => t.MinScore = 5);
@@ -129,7 +129,7 @@ public class BackgroundJobTests
     public void Negative_intervals_are_rejected_at_start()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCommunitySdk().AddAspNetCore(jobs: j => j.OutboxRelayInterval = TimeSpan.FromSeconds(-1));
+        builder.Services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddAspNetCore(jobs: j => j.OutboxRelayInterval = TimeSpan.FromSeconds(-1));
         using var host = builder.Build();
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommunityJobOptions>>().Value);
         Assert.Contains("intervals", error.Message, StringComparison.Ordinal);
@@ -139,7 +139,7 @@ public class BackgroundJobTests
     public void An_invalid_community_id_in_the_job_options_is_rejected_at_start()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCommunitySdk().AddAspNetCore(jobs: j => j.Communities.Add(" "));
+        builder.Services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddAspNetCore(jobs: j => j.Communities.Add(" "));
         using var host = builder.Build();
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CommunityJobOptions>>().Value);
         Assert.Contains("Communities", error.Message, StringComparison.Ordinal);

@@ -198,7 +198,7 @@ public class LifecycleTests
     public void Invalid_definitions_fail_on_start_naming_the_badge_and_the_reason()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddBadges(b =>
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddBadges(b =>
         {
             b.Badge("dup", "One", BadgeCriteria.Count("a", 1)).Badge("dup", "Two", BadgeCriteria.Count("a", 1));
             b.Badge("negative", "Negative", BadgeCriteria.PointsEarned("coins", -5));
@@ -263,9 +263,9 @@ public class LifecycleTests
     public void AddBadges_checks_arguments_and_is_safe_twice()
     {
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddBadges(_ => { }));
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk().AddBadges((Action<BadgeOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddBadges((Action<BadgeOptions>)null!));
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddBadges(b => b.Badge("a", "A", BadgeCriteria.Count("x", 1))).AddBadges(b => b.Badge("b", "B", BadgeCriteria.Count("x", 1)));
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddBadges(b => b.Badge("a", "A", BadgeCriteria.Count("x", 1))).AddBadges(b => b.Badge("b", "B", BadgeCriteria.Count("x", 1)));
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Assert.Single(provider.GetServices<IActivityReactor>(), r => r.Order == 900);
         Assert.Equal(["a", "b"], provider.GetRequiredService<IBadgeService>().Definitions.Select(d => d.Id));

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 var (provider, connectionString, communityId, run) = (args[0], args[1], new CommunityId(args[2]), args[3]);
 var services = new ServiceCollection();
-var builder = services.AddCommunitySdk(o => o.PublishEventsInline = false)
+var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
     .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
 switch (provider)
 {

@@ -11,7 +11,7 @@ public class OptionsAndWiringTests
     private static OptionsValidationException Invalid(Action<PointsOptions> configure)
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddPoints(configure);
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(configure);
         using var provider = services.BuildServiceProvider();
         return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IPointsService>());
     }
@@ -61,7 +61,7 @@ public class OptionsAndWiringTests
             ["Community:Points:Rules:0:DailyCap"] = "100",
         }).Build();
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddPoints(configuration.GetSection(PointsOptions.SectionName));
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(configuration.GetSection(PointsOptions.SectionName));
         await using var provider = services.BuildServiceProvider();
 
         var outcome = await provider.GetRequiredService<ICommunity>().RecordAsync(new Activity
@@ -78,11 +78,11 @@ public class OptionsAndWiringTests
     public async Task AddPoints_checks_arguments_is_safe_twice_and_registers_singletons()
     {
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddPoints(_ => { }));
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk().AddPoints((Action<PointsOptions>)null!));
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk().AddPoints((IConfiguration)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints((Action<PointsOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints((IConfiguration)null!));
 
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true)).AddPoints(_ => { });
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true)).AddPoints(_ => { });
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Assert.Single(provider.GetServices<IActivityReactor>(), r => r.Order == 100);
         Assert.Equal(2, provider.GetServices<ICommunityProjection>().Count());

@@ -101,7 +101,7 @@ public class FraudAndHealthTests
     public void More_than_three_reward_levels_fail_on_start_with_the_legal_reason()
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true)).AddReferrals(r => r.RewardBoth(10, 5).MaxRewardLevels(4));
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true)).AddReferrals(r => r.RewardBoth(10, 5).MaxRewardLevels(4));
         using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReferralOptions>>(provider).Value);
@@ -114,7 +114,7 @@ public class FraudAndHealthTests
         static string[] Failures(Action<ICommunitySdkBuilder> configure)
         {
             var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-            configure(services.AddCommunitySdk());
+            configure(services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true));
             using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
             return Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
                 Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReferralOptions>>(provider).Value).Failures.ToArray();

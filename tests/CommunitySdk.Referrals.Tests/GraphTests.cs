@@ -207,9 +207,9 @@ public class GraphTests
     public async Task AddReferrals_checks_arguments_is_safe_twice_and_resolves()
     {
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddReferrals(_ => { }));
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk().AddReferrals((Action<ReferralOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddReferrals((Action<ReferralOptions>)null!));
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddReferrals(_ => { }).AddReferrals(_ => { });
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddReferrals(_ => { }).AddReferrals(_ => { });
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Assert.Single(provider.GetServices<IActivityReactor>(), r => r.Order == 300);
         Assert.Same(provider.GetRequiredService<IReferralService>(), provider.GetRequiredService<IInviteGraph>());

@@ -10,11 +10,11 @@ public class WiringTests
     public async Task AddScoring_checks_arguments_is_safe_twice_and_a_host_scorer_wins()
     {
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddScoring(_ => { }));
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk().AddScoring((Action<ScoringOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddScoring((Action<ScoringOptions>)null!));
 
         var services = new ServiceCollection();
         services.AddSingleton<IMemberScorer, FlatScorer>();
-        services.AddCommunitySdk().AddScoring(_ => { }).AddScoring(_ => { });
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddScoring(_ => { }).AddScoring(_ => { });
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Assert.Single(provider.GetServices<IActivityReactor>(), r => r.Order == 400);
         Assert.IsType<FlatScorer>(provider.GetRequiredService<IMemberScorer>());
@@ -26,7 +26,7 @@ public class WiringTests
     public void Invalid_tiers_and_weights_fail_on_start()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddScoring(s =>
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddScoring(s =>
         {
             s.Weight("post.created", -1);
             s.Tier("base", t => t.Endorsements = 1).Tier("base").Tier("rich", t => t.MinPoints = 10);

@@ -114,13 +114,13 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         // The inviter's tree grew by the newcomer.
         await inviter.ReloadAsync();
         Assert.Equal(nodesBefore + 1, await inviter.Locator("#invite-tree g.node").CountAsync());
-        Assert.Equal(1, await inviter.Locator("#invite-tree g.node[data-member=nina]").CountAsync());
+        Assert.Equal(1, await inviter.Locator("#invite-tree g.node[data-name=Nina]").CountAsync());
 
         // The city filter narrows the leaderboard to Berlin members.
         await inviter.SelectOptionAsync("#city", "Berlin");
         await inviter.WaitForURLAsync(new Regex("city=Berlin"));
         var berlin = await inviter.Locator("#leaderboard tr.leader td:nth-child(2)").AllTextContentsAsync();
         Assert.NotEmpty(berlin);
-        Assert.All(berlin, m => Assert.Contains(m, new[] { "lena", "tom", "mia", "ali", "admin", "nina" }));
+        Assert.All(berlin, m => Assert.Contains(m, new[] { "Lena", "Tom", "Mia", "Ali", "Admin", "Nina" }));
     }
 }

@@ -107,7 +107,7 @@ public class PostgreSqlProviderTests
         ServiceProvider Instance()
         {
             var services = new ServiceCollection();
-            services.AddCommunitySdk(o => o.PublishEventsInline = false)
+            services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
                 .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
                 .UsePostgreSql(cs);
             return services.BuildServiceProvider();

@@ -86,7 +86,7 @@ internal static class CrashHarness
         var services = new ServiceCollection();
         var delivered = new Delivered();
         services.AddSingleton(delivered);
-        var builder = services.AddCommunitySdk(o => o.PublishEventsInline = false)
+        var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
             .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
             .AddEventHandler<CommunityEvent, DeliveredHandler>();
         useStore(builder);

@@ -12,7 +12,7 @@ public class EventSerializationTests
     private static ServiceProvider AllFeatures(Action<ICommunitySdkBuilder>? more = null)
     {
         var services = new ServiceCollection();
-        var builder = services.AddCommunitySdk()
+        var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; })
             .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
             .AddReferrals(_ => { })
             .AddScoring(_ => { })

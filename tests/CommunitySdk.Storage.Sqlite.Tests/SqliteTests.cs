@@ -107,7 +107,7 @@ public class SqliteProviderTests
     {
         var cs = TempDb.NewConnectionString();
         var services = new ServiceCollection();
-        services.AddCommunitySdk().AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseSqlite(cs);
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseSqlite(cs);
         await using (var sp = services.BuildServiceProvider())
         {
             Assert.IsType<SqliteCommunityStore>(sp.GetRequiredService<ICommunityStore>());
@@ -119,7 +119,7 @@ public class SqliteProviderTests
         var found = await store.FindAsync(new CommunityId("shop"), "o1");
         Assert.NotNull(found);
         Assert.Contains(found.Events, e => e is PointsAwarded { Amount: 30 });
-        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddCommunitySdk().UseSqlite(" "));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).UseSqlite(" "));
     }
 
     [Fact]

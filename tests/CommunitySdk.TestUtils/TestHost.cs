@@ -30,7 +30,12 @@ public sealed class TestHost : IAsyncDisposable
         var clock = new FakeTimeProvider(Start);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
-        var builder = services.AddCommunitySdk(options ?? (_ => { }));
+        // Tests use many throwaway community ids: admit any (tenant tests turn this off again).
+        var builder = services.AddCommunitySdk(o =>
+        {
+            o.AllowUndeclaredCommunities = true;
+            options?.Invoke(o);
+        });
         configure?.Invoke(builder);
         return new TestHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), clock);
     }

@@ -20,10 +20,10 @@ public class DependencyInjectionTests
     public void Null_arguments_are_rejected()
     {
         IServiceCollection services = null!;
-        Assert.Throws<ArgumentNullException>(() => services.AddCommunitySdk());
+        Assert.Throws<ArgumentNullException>(() => services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true));
         Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk((Action<CommunityOptions>)null!));
         Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddCommunitySdk((IConfiguration)null!));
-        var builder = new ServiceCollection().AddCommunitySdk();
+        var builder = new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; });
         Assert.Throws<ArgumentNullException>(() => builder.UseStore(null!));
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).UseInMemoryStore());
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddReactor<ThrowingReactor>());
@@ -34,7 +34,7 @@ public class DependencyInjectionTests
     public void Every_service_resolves_as_a_singleton()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk();
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; });
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         foreach (var type in PublicServices)
@@ -51,10 +51,10 @@ public class DependencyInjectionTests
     public async Task Calling_twice_registers_nothing_twice()
     {
         var once = new ServiceCollection();
-        once.AddCommunitySdk().AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
+        once.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
         var twice = new ServiceCollection();
-        twice.AddCommunitySdk().AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
-        twice.AddCommunitySdk(o => o.TimeZone = "UTC").AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
+        twice.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
+        twice.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.TimeZone = "UTC"; }).AddReactor<ThrowingReactor>().AddProjection<CountingProjection>();
 
         static IEnumerable<string> Shape(IServiceCollection s) => s
             .Where(d => !d.ServiceType.Name.StartsWith("IConfigureOptions", StringComparison.Ordinal))
@@ -74,7 +74,7 @@ public class DependencyInjectionTests
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton<ICommunityCalendar>(calendar);
-        services.AddCommunitySdk();
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; });
         await using var provider = services.BuildServiceProvider();
 
         var outcome = await provider.GetRequiredService<ICommunity>().RecordAsync(Activities.Make("k"));
@@ -105,7 +105,7 @@ public class DependencyInjectionTests
     public void Resolving_the_pipeline_without_a_host_also_validates()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk(o => o.OutboxBatchSize = 0);
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.OutboxBatchSize = 0; });
         using var provider = services.BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ICommunity>());
         Assert.Contains(ex.Failures, f => f.Contains(nameof(CommunityOptions.OutboxBatchSize), StringComparison.Ordinal));

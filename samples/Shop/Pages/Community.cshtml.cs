@@ -16,6 +16,7 @@ public sealed class CommunityModel(
     IPointsService points,
     IReferralService referrals,
     IInviteGraph graph,
+    IMemberDirectory directory,
     NotificationFeed feed,
     Catalog catalog) : PageModel
 {
@@ -29,7 +30,7 @@ public sealed class CommunityModel(
 
     public IReadOnlyList<string> Cities => catalog.Cities;
 
-    public IReadOnlyList<LeaderboardEntry> Leaders { get; private set; } = [];
+    public IReadOnlyList<(LeaderboardEntry Entry, string Name)> Leaders { get; private set; } = [];
 
     public LeaderboardEntry? MyRank { get; private set; }
 
@@ -59,15 +60,21 @@ public sealed class CommunityModel(
         City = Cities.Contains(city ?? "") ? city : null;
         var key = new LeaderboardKey(Board switch { "day" => LeaderboardKind.PointsDay, "score" => LeaderboardKind.Score, _ => LeaderboardKind.PointsWeek }, City);
 
-        Leaders = await scoring.TopAsync(shop, key, 10, cancellationToken);
+        var leaders = new List<(LeaderboardEntry, string)>();
+        foreach (var entry in await scoring.TopAsync(shop, key, 10, cancellationToken))
+        {
+            leaders.Add((entry, (await directory.GetAsync(shop, entry.Member, cancellationToken))?.DisplayName ?? "Former member"));
+        }
+
+        Leaders = leaders;
         MyRank = await scoring.RankAsync(shop, key, Me, cancellationToken);
         Badges = (await badges.GetBadgesAsync(shop, Me, cancellationToken)).Where(b => b.Displayed && !b.Revoked).ToList();
         var held = Badges.Select(b => b.Badge.Id).ToHashSet();
         Progress = (await badges.GetProgressAsync(shop, Me, cancellationToken)).Where(p => !held.Contains(p.Badge.Id) && !p.Badge.ManualOnly).ToList();
         Balances = await points.GetBalancesAsync(shop, Me, cancellationToken);
         History = (await points.GetHistoryAsync(shop, Me, new LedgerPageRequest(PageSize: 10), cancellationToken)).Items;
-        InviteCode = (await referrals.GetOrCreateCodeAsync(shop, Me, cancellationToken)).Code;
-        var tree = await InviteTrees.BuildAsync(graph, shop, Me, depth: 3, cancellationToken);
+        InviteCode = (await referrals.GetCodeAsync(shop, Me, cancellationToken))?.Code ?? "";
+        var tree = await InviteTrees.BuildAsync(graph, directory, shop, Me, depth: 3, cancellationToken);
         Descendants = tree.Descendants;
         TreeSvg = InviteTreeSvg.Render(tree);
         CityRanking = await scoring.SegmentRankingAsync(shop, cancellationToken);

@@ -1,10 +1,11 @@
+using CommunitySdk.Referrals;
 using CommunitySdk.Shop.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CommunitySdk.Shop.Pages;
 
-public sealed class SignUpModel(IMemberDirectory directory, Catalog catalog) : PageModel
+public sealed class SignUpModel(IMemberDirectory directory, IReferralService referrals, Catalog catalog) : PageModel
 {
     public IReadOnlyList<string> Cities => catalog.Cities;
 
@@ -30,7 +31,7 @@ public sealed class SignUpModel(IMemberDirectory directory, Catalog catalog) : P
             await directory.JoinAsync(
                 ShopApp.Community,
                 member,
-                new JoinRequest { Profile = new Dictionary<string, string> { [ProfileKeys.City] = city }, ReferralCode = string.IsNullOrWhiteSpace(code) ? null : code.Trim() },
+                new JoinRequest { Profile = ShopApp.Profile(member, city), ReferralCode = string.IsNullOrWhiteSpace(code) ? null : code.Trim() },
                 cancellationToken);
         }
         catch (MemberAlreadyJoinedException)
@@ -44,6 +45,7 @@ public sealed class SignUpModel(IMemberDirectory directory, Catalog catalog) : P
             return Page();
         }
 
+        await referrals.GetOrCreateCodeAsync(ShopApp.Community, member, cancellationToken); // a POST creates the invite code; pages only read it
         await ShopApp.SignInAsync(HttpContext, member);
         return Redirect("/");
     }
@@ -56,6 +58,7 @@ public sealed class SignUpModel(IMemberDirectory directory, Catalog catalog) : P
             return Page();
         }
 
+        await referrals.GetOrCreateCodeAsync(ShopApp.Community, member, cancellationToken);
         await ShopApp.SignInAsync(HttpContext, member);
         return Redirect("/community");
     }

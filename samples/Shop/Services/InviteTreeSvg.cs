@@ -28,8 +28,8 @@ public static class InviteTreeSvg
 
         foreach (var (node, x, depth) in nodes)
         {
-            var name = HtmlEncoder.Default.Encode(node.Member);
-            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node\" data-member=\"{name}\"><circle cx=\"{x:0.#}\" cy=\"{Y(depth)}\" r=\"18\" fill=\"{(depth == 0 ? "#2f6f6f" : "#5aa")}\"/>");
+            var name = HtmlEncoder.Default.Encode(node.Name);
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"node\" data-name=\"{name}\"><circle cx=\"{x:0.#}\" cy=\"{Y(depth)}\" r=\"18\" fill=\"{(depth == 0 ? "#2f6f6f" : "#5aa")}\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{Y(depth) + 34}\" text-anchor=\"middle\" font-size=\"12\">{name}</text></g>");
         }
 

@@ -33,7 +33,7 @@ public sealed class Seeder(IServiceProvider services) : IHostedService
         foreach (var (member, city, inviter) in people)
         {
             string? code = inviter is null ? null : (await referrals.GetOrCreateCodeAsync(shop, new MemberId(inviter), cancellationToken)).Code;
-            await directory.JoinAsync(shop, new MemberId(member), new JoinRequest { Profile = new Dictionary<string, string> { [ProfileKeys.City] = city }, ReferralCode = code }, cancellationToken);
+            await directory.JoinAsync(shop, new MemberId(member), new JoinRequest { Profile = ShopApp.Profile(new MemberId(member), city), ReferralCode = code }, cancellationToken);
         }
 
         var random = new Random(2026);

@@ -97,6 +97,13 @@ public interface IReferralService
     /// <returns>The code.</returns>
     ValueTask<ReferralCodeInfo> GetOrCreateCodeAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
 
+    /// <summary>The member's default code, or <see langword="null"/> when they have none yet. A read: it never creates one.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The code, or <see langword="null"/>.</returns>
+    ValueTask<ReferralCodeInfo?> GetCodeAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
+
     /// <summary>Creates an invite link (a vanity code, a use limit, an expiry, a segment). Counts against the daily invite quota.</summary>
     /// <param name="community">The community.</param>
     /// <param name="member">The owner.</param>

@@ -146,6 +146,9 @@ public sealed record SegmentActivity(string Segment, int ActiveMembers);
 /// <summary>Scores, tiers, leaderboards, cohorts, city ranking, strong ties and hot lists.</summary>
 public interface IScoringService
 {
+    /// <summary>The currency the points boards (day, week, month) rank, or <see langword="null"/> when points are not registered.</summary>
+    string? PointsBoardCurrency { get; }
+
     /// <summary>A member's score now, with its contributions.</summary>
     /// <param name="community">The community.</param>
     /// <param name="member">The member.</param>

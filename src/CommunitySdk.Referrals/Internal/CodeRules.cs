@@ -14,6 +14,9 @@ internal static class CodeRules
     public const int MinVanityLength = 4;
     public const int MaxLength = 20;
 
+    /// <summary>The largest use limit a code may have.</summary>
+    public const int MaxUses = 1_000_000;
+
     // Kept short and in skeleton form (O→0, I/L→1, U→V), so spelling games with look-alikes are caught too.
     private static readonly string[] Blocked =
     [

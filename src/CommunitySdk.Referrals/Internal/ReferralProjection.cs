@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace CommunitySdk.Referrals.Internal;
 
 /// <summary>Referral state folded from committed events, per community.</summary>
-internal sealed class ReferralProjection(ICommunityCalendar calendar) : ICommunityProjection
+internal sealed class ReferralProjection(ICommunityCalendar calendar, Microsoft.Extensions.Options.IOptions<ReferralOptions> options) : ICommunityProjection
 {
     private readonly ConcurrentDictionary<CommunityId, CommunityReferrals> _communities = new();
 
@@ -24,7 +24,8 @@ internal sealed class ReferralProjection(ICommunityCalendar calendar) : ICommuni
 
     public T Read<T>(CommunityId community, Func<CommunityReferrals, T> read)
     {
-        var state = Get(community);
+        // A community with nothing folded yet reads empty state that is not kept.
+        var state = _communities.TryGetValue(community, out var existing) ? existing : new CommunityReferrals();
         lock (state.Sync)
         {
             return read(state);
@@ -55,8 +56,10 @@ internal sealed class ReferralProjection(ICommunityCalendar calendar) : ICommuni
                 }
                 else
                 {
+                    // Only today's count matters to the quota: one entry per member, not one per member and day.
                     var day = LocalDate(committed.Activity.Community, e.OccurredAt);
-                    s.InvitesPerDay[(created.Member, day)] = s.InvitesPerDay.GetValueOrDefault((created.Member, day)) + 1;
+                    var (last, count) = s.InvitesPerDay.GetValueOrDefault(created.Member);
+                    s.InvitesPerDay[created.Member] = (day, last == day ? count + 1 : 1);
                 }
 
                 break;
@@ -74,6 +77,8 @@ internal sealed class ReferralProjection(ICommunityCalendar calendar) : ICommuni
                 }
 
                 clicks.Add((click.OccurredAt, click.Code));
+                s.ClickOrder.Enqueue((click.VisitorId, click.OccurredAt));
+                ForgetClicks(s, click.OccurredAt - options.Value.AttributionWindow, options.Value.MaxClickVisitors);
                 break;
             case ReferralJoined referral:
                 s.Forest.SetInviter(referral.Member, referral.Inviter);
@@ -132,6 +137,28 @@ internal sealed class ReferralProjection(ICommunityCalendar calendar) : ICommuni
             case InvitingSuspended suspended:
                 s.Suspended.Add(suspended.Member);
                 break;
+        }
+    }
+
+    /// <summary>Drops clicks older than <paramref name="before"/>, and whole visitors seen longest ago beyond <paramref name="max"/>.</summary>
+    private static void ForgetClicks(CommunityReferrals s, DateTimeOffset before, int max)
+    {
+        while (s.ClickOrder.TryPeek(out var head) && (head.At < before || s.Clicks.Count > max))
+        {
+            s.ClickOrder.Dequeue();
+            if (!s.Clicks.TryGetValue(head.Visitor, out var clicks))
+            {
+                continue;
+            }
+
+            if (s.Clicks.Count > max || clicks[^1].At <= head.At)
+            {
+                s.Clicks.Remove(head.Visitor); // over the limit, or no later click: the visitor goes
+            }
+            else
+            {
+                clicks.RemoveAll(c => c.At <= head.At); // later clicks (with their own queue entries) stay
+            }
         }
     }
 
@@ -208,9 +235,13 @@ internal sealed class CommunityReferrals
 
     public Dictionary<MemberId, string> DefaultCodes { get; } = [];
 
-    public Dictionary<(MemberId Member, DateOnly Day), int> InvitesPerDay { get; } = [];
+    /// <summary>Invites each member created on the last day they created any (the daily quota).</summary>
+    public Dictionary<MemberId, (DateOnly Day, int Count)> InvitesPerDay { get; } = [];
 
     public Dictionary<string, List<(DateTimeOffset At, string Code)>> Clicks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every kept click in arrival order, for dropping old clicks and visitors.</summary>
+    public Queue<(string Visitor, DateTimeOffset At)> ClickOrder { get; } = new();
 
     public Dictionary<MemberId, ReferralState> Referrals { get; } = [];
 

@@ -94,9 +94,11 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
     private void OnCreateCode(ActivityContext context, CommunityReferrals state)
     {
         var a = context.Activity;
-        var text = a.GetAttribute("code") ?? throw new CommunityValidationException("code", "is required");
-        var vanity = a.GetAttribute("vanity") == "true";
-        var isDefault = a.GetAttribute("default") == "true";
+        var text = a.GetRequiredString("code");
+        var vanity = a.GetBoolean("vanity");
+        var isDefault = a.GetBoolean("default");
+        var maxUses = a.GetInt32("max_uses", "maxUses", min: 1, max: CodeRules.MaxUses);
+        var expiresAt = a.GetDateTimeOffset("expires_at", "expiresAt");
         if (CodeRules.Check(text, vanity) is { } bad)
         {
             throw new CommunityValidationException("code", bad);
@@ -120,19 +122,12 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         else
         {
             var today = projection.LocalDate(context.Community, context.EffectiveTime);
-            if (state.InvitesPerDay.GetValueOrDefault((context.Member, today)) >= _options.DailyInviteQuota)
+            if (state.InvitesPerDay.TryGetValue(context.Member, out var invites) && invites.Day == today && invites.Count >= _options.DailyInviteQuota)
             {
                 throw new CommunityValidationException("quota", $"member '{context.Member}' already created {_options.DailyInviteQuota} invites today");
             }
         }
 
-        int? maxUses = a.GetAttribute("max_uses") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : null;
-        if (maxUses is < 1)
-        {
-            throw new CommunityValidationException("maxUses", "must be at least 1");
-        }
-
-        DateTimeOffset? expiresAt = a.GetAttribute("expires_at") is { } x ? DateTimeOffset.Parse(x, CultureInfo.InvariantCulture) : null;
         if (expiresAt <= context.EffectiveTime)
         {
             throw new CommunityValidationException("expiresAt", "must be in the future");
@@ -144,7 +139,7 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
     private static void OnSetStatus(ActivityContext context, CommunityReferrals state)
     {
         var code = Find(state, context.Activity.GetAttribute("code"), "code");
-        context.Emit(new ReferralCodeStatusChanged { Member = code.Owner, Code = code.Code, Enabled = context.Activity.GetAttribute("enabled") == "true" });
+        context.Emit(new ReferralCodeStatusChanged { Member = code.Owner, Code = code.Code, Enabled = context.Activity.GetBoolean("enabled") });
     }
 
     private static void OnClick(ActivityContext context, CommunityReferrals state)

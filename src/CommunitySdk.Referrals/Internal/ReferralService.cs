@@ -40,6 +40,13 @@ internal sealed class ReferralService(
         }
     }
 
+    public async ValueTask<ReferralCodeInfo?> GetCodeAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
+    {
+        Require(communityId, member);
+        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
+        return projection.Read(communityId, s => s.DefaultCodes.TryGetValue(member, out var code) ? s.Codes[CodeRules.Skeleton(code)].ToInfo() : null);
+    }
+
     public async ValueTask<ReferralCodeInfo> CreateInviteAsync(CommunityId communityId, MemberId member, InviteRequest request, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);

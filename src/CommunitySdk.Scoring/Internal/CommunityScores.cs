@@ -63,6 +63,9 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 
     public Dictionary<string, List<int>> Attendees { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Tracked events, first attended first: the oldest is forgotten past <see cref="ScoringOptions.MaxTrackedEvents"/>.</summary>
+    public Queue<string> EventOrder { get; } = new();
+
     public Dictionary<long, int> SharedEvents { get; } = [];
 
     public Dictionary<int, List<int>> Ties { get; } = [];
@@ -208,6 +211,11 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         if (!Attendees.TryGetValue(eventId, out var attendees))
         {
             Attendees[eventId] = attendees = [];
+            EventOrder.Enqueue(eventId);
+            while (Attendees.Count > Model.Options.MaxTrackedEvents)
+            {
+                Attendees.Remove(EventOrder.Dequeue());
+            }
         }
 
         if (attendees.Contains(member))
@@ -236,9 +244,21 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     {
         if (!SubjectIndex.TryGetValue(subject, out var index))
         {
-            index = SubjectNames.Count;
+            if (SubjectIndex.Count >= Model.Options.MaxHotSubjects)
+            {
+                // Full: the new subject takes the coldest one's place (and slot).
+                index = Subjects.MemberAt(Subjects.Count - 1, out _);
+                Subjects.Remove(index);
+                SubjectIndex.Remove(SubjectNames[index]);
+                SubjectNames[index] = subject;
+            }
+            else
+            {
+                index = SubjectNames.Count;
+                SubjectNames.Add(subject);
+            }
+
             SubjectIndex[subject] = index;
-            SubjectNames.Add(subject);
         }
 
         Subjects.Add(index, weight * Math.Exp(Model.Lambda * (at - Reference).TotalSeconds));

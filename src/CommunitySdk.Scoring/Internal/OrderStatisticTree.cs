@@ -42,7 +42,7 @@ internal sealed class OrderStatisticTree
     public bool Contains(int member) => member < _slots.Length && _slots[member].Present;
 
     /// <summary>The member's score (in the board's stored units), or 0 when absent.</summary>
-    public double ScoreOf(int member) => member < _slots.Length ? _slots[member].Score : 0;
+    public double ScoreOf(int member) => Contains(member) ? _slots[member].Score : 0;
 
     /// <summary>Sets a member's score, inserting the member when new.</summary>
     public void Set(int member, double score)
@@ -136,6 +136,7 @@ internal sealed class OrderStatisticTree
         {
             RemoveEntry(member);
             _slots[member].Present = false;
+            _slots[member].Score = 0; // a member added again starts from nothing
         }
     }
 

@@ -5,8 +5,11 @@ namespace CommunitySdk.Scoring.Internal;
 /// <summary>The validated options, resolved once: decay rate, level discounts, weights, tiers.</summary>
 internal sealed class ScoringModel
 {
-    public ScoringModel(IOptions<ScoringOptions> options)
+    private readonly ICommandActivityTypes _commands;
+
+    public ScoringModel(IOptions<ScoringOptions> options, ICommandActivityTypes commands)
     {
+        _commands = commands;
         var o = options.Value;
         Options = o;
         Lambda = Math.Log(2) / o.HalfLifeTime.TotalSeconds;
@@ -27,11 +30,8 @@ internal sealed class ScoringModel
 
     public IReadOnlyDictionary<string, int> TierIndex { get; }
 
-    /// <summary>The SDK's own commands never count as engagement.</summary>
-    public static bool IsCommand(string type) =>
-        type.StartsWith("member.", StringComparison.Ordinal) || type.StartsWith("points.", StringComparison.Ordinal)
-        || type.StartsWith("referral.", StringComparison.Ordinal) || type.StartsWith("scoring.", StringComparison.Ordinal)
-        || type.StartsWith("badges.", StringComparison.Ordinal);
+    /// <summary>Commands (the SDK's and the host's reserved types) never count as engagement.</summary>
+    public bool IsCommand(string type) => _commands.IsCommand(type);
 
     public double WeightOf(Activity activity)
     {

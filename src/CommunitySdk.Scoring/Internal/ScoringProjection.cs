@@ -11,6 +11,9 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
     private readonly string? _leaderboardCurrency = model.Options.LeaderboardCurrency
         ?? ((IPointsAwarder?)services.GetService(typeof(IPointsAwarder)))?.Currencies.FirstOrDefault();
 
+    /// <summary>The currency the points boards rank.</summary>
+    public string? LeaderboardCurrency => _leaderboardCurrency;
+
     public void Apply(CommittedActivity committed)
     {
         var activity = committed.Activity;
@@ -29,7 +32,7 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
                 s.LastActive[member] = committed.EffectiveTime;
             }
 
-            if (ScoringModel.IsCommand(activity.Type))
+            if (model.IsCommand(activity.Type))
             {
                 return;
             }

@@ -79,7 +79,7 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
     {
         var tierName = context.Activity.GetAttribute("tier");
         var tier = Tier(tierName);
-        var endorser = context.Activity.GetAttribute("endorser") is { Length: > 0 } e ? new MemberId(e) : throw new CommunityValidationException("endorser", "is required");
+        var endorser = context.Activity.GetRequiredMemberId("endorser");
         if (endorser == context.Member)
         {
             throw new CommunityValidationException("endorser", "a member cannot endorse themselves");

@@ -11,6 +11,8 @@ internal sealed class ScoringService(
     IProjectionSynchronizer sync,
     TimeProvider time) : IScoringService
 {
+    public string? PointsBoardCurrency => projection.LeaderboardCurrency;
+
     public async ValueTask<ScoreExplanation> ExplainAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);

@@ -20,6 +20,7 @@ internal sealed partial class ActivityPipeline : ICommunity
     private readonly ICommunityOutbox _outbox;
     private readonly IOptionsMonitor<CommunityOptions> _options;
     private readonly ILogger<ActivityPipeline> _logger;
+    private readonly ICommunityResolver _communities;
 
     public ActivityPipeline(
         ICommunityStore store,
@@ -30,8 +31,10 @@ internal sealed partial class ActivityPipeline : ICommunity
         CommunityMetrics metrics,
         ICommunityOutbox outbox,
         IOptionsMonitor<CommunityOptions> options,
+        ICommunityResolver communities,
         ILogger<ActivityPipeline> logger)
     {
+        _communities = communities;
         _store = store;
         _projections = projections;
         _reactors = OrderReactors(reactors);
@@ -87,17 +90,29 @@ internal sealed partial class ActivityPipeline : ICommunity
         }
     }
 
-    public ValueTask<ActivityPage> GetHistoryAsync(CommunityId community, MemberId member, ActivityPageRequest? page = null, CancellationToken cancellationToken = default)
+    public async ValueTask<ActivityPage> GetHistoryAsync(CommunityId community, MemberId member, ActivityPageRequest? page = null, CancellationToken cancellationToken = default)
     {
         RequireIds(community, member);
         page ??= new ActivityPageRequest();
         page.Validate();
-        return _store.GetMemberActivitiesAsync(community, member, page, cancellationToken);
+        await RequireKnownAsync(_communities, community, cancellationToken).ConfigureAwait(false);
+        return await _store.GetMemberActivitiesAsync(community, member, page, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses a community the host did not declare, before anything is allocated for it.</summary>
+    internal static async ValueTask RequireKnownAsync(ICommunityResolver communities, CommunityId community, CancellationToken cancellationToken)
+    {
+        var exists = communities.ExistsAsync(community, cancellationToken);
+        if (!(exists.IsCompletedSuccessfully ? exists.Result : await exists.ConfigureAwait(false)))
+        {
+            throw new UnknownCommunityException(community);
+        }
     }
 
     private async ValueTask<ActivityOutcome> RecordCoreAsync(Activity input, CancellationToken cancellationToken)
     {
         input.Validate();
+        await RequireKnownAsync(_communities, input.Community, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var skew = _options.CurrentValue.MaxClockSkew;
         if (input.OccurredAt is { } occurredAt && occurredAt > now + skew)

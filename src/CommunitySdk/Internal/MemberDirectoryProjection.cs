@@ -9,6 +9,7 @@ internal sealed class MemberDirectoryProjection : ICommunityProjection
 
     public void Apply(CommittedActivity committed)
     {
+        Get(committed.Activity.Community).AddType(committed.Activity.Type);
         foreach (var communityEvent in committed.Events)
         {
             switch (communityEvent)
@@ -30,6 +31,10 @@ internal sealed class MemberDirectoryProjection : ICommunityProjection
 
     public bool Contains(CommunityId community, MemberId member) => Find(community, member) is not null;
 
+    /// <summary>Whether the community recorded <paramref name="type"/> before, and how many distinct types it recorded.</summary>
+    public (bool Known, int Count) ActivityType(CommunityId community, string type) =>
+        _communities.TryGetValue(community, out var members) ? members.ActivityType(type) : (false, 0);
+
     public int Count(CommunityId community) => _communities.TryGetValue(community, out var members) ? members.Count : 0;
 
     public IReadOnlyList<MemberInfo> List(CommunityId community, int skip, int take) =>
@@ -42,6 +47,7 @@ internal sealed class MemberDirectoryProjection : ICommunityProjection
         private readonly Lock _sync = new();
         private readonly Dictionary<MemberId, int> _index = [];
         private readonly List<MemberInfo> _inJoinOrder = [];
+        private readonly HashSet<string> _types = new(StringComparer.Ordinal);
 
         public int Count
         {
@@ -60,8 +66,24 @@ internal sealed class MemberDirectoryProjection : ICommunityProjection
             {
                 if (_index.TryAdd(member.Member, _inJoinOrder.Count))
                 {
-                    _inJoinOrder.Add(member);
+                    _inJoinOrder.Add(member with { Number = _inJoinOrder.Count + 1 });
                 }
+            }
+        }
+
+        public void AddType(string type)
+        {
+            lock (_sync)
+            {
+                _types.Add(type);
+            }
+        }
+
+        public (bool Known, int Count) ActivityType(string type)
+        {
+            lock (_sync)
+            {
+                return (_types.Contains(type), _types.Count);
             }
         }
 

@@ -12,6 +12,14 @@ internal sealed class MembershipReactor(MemberDirectoryProjection directory, IOp
 
     public ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken)
     {
+        var (typeKnown, types) = directory.ActivityType(context.Community, context.Activity.Type);
+        var maxTypes = options.CurrentValue.MaxActivityTypes;
+        if (!typeKnown && types >= maxTypes)
+        {
+            throw new CommunityLimitExceededException(
+                "CommunityOptions.MaxActivityTypes", maxTypes, $"Community '{context.Community}' already recorded {types} distinct activity types; '{context.Activity.Type}' would be one more");
+        }
+
         var known = directory.Contains(context.Community, context.Member);
         switch (context.Activity.Type)
         {

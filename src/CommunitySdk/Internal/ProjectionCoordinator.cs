@@ -11,6 +11,7 @@ namespace CommunitySdk.Internal;
 internal sealed partial class ProjectionCoordinator(
     ICommunityStore store,
     IEnumerable<ICommunityProjection> projections,
+    ICommunityResolver communities,
     ILogger<ProjectionCoordinator> logger) : IProjectionSynchronizer
 {
     private readonly ICommunityProjection[] _projections = projections.ToArray();
@@ -23,6 +24,7 @@ internal sealed partial class ProjectionCoordinator(
             throw new CommunityValidationException("community", "is required");
         }
 
+        await ActivityPipeline.RequireKnownAsync(communities, community, cancellationToken).ConfigureAwait(false);
         var state = GetState(community);
         var last = await store.GetLastActivityIdAsync(community, cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref state.Applied) >= last)
