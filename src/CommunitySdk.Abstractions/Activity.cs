@@ -107,28 +107,56 @@ public sealed class Activity
             throw new CommunityValidationException("activity.attributes", $"must have at most {MaxAttributes} entries (had {Attributes.Count})");
         }
 
-        foreach (var (name, text) in Attributes)
+        if (Attributes is Dictionary<string, string> dictionary)
         {
-            var nameReason = CheckName(name, MaxAttributeNameLength);
-            if (nameReason is not null)
+            foreach (var (name, text) in dictionary) // the struct enumerator: nothing allocated
             {
-                throw new CommunityValidationException("activity.attributes", $"name '{name}' {nameReason}");
+                ValidateAttribute(name, text);
             }
+        }
+        else
+        {
+            foreach (var (name, text) in Attributes)
+            {
+                ValidateAttribute(name, text);
+            }
+        }
+    }
 
-            if (text is null)
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
             {
-                throw new CommunityValidationException($"activity.attributes[{name}]", "must not be null");
+                return true;
             }
+        }
 
-            if (text.Length > MaxAttributeValueLength)
-            {
-                throw new CommunityValidationException($"activity.attributes[{name}]", $"must be at most {MaxAttributeValueLength} characters (was {text.Length})");
-            }
+        return false;
+    }
 
-            if (text.Any(char.IsControl))
-            {
-                throw new CommunityValidationException($"activity.attributes[{name}]", "must not contain control characters");
-            }
+    private static void ValidateAttribute(string name, string? text)
+    {
+        var nameReason = CheckName(name, MaxAttributeNameLength);
+        if (nameReason is not null)
+        {
+            throw new CommunityValidationException("activity.attributes", $"name '{name}' {nameReason}");
+        }
+
+        if (text is null)
+        {
+            throw new CommunityValidationException($"activity.attributes[{name}]", "must not be null");
+        }
+
+        if (text.Length > MaxAttributeValueLength)
+        {
+            throw new CommunityValidationException($"activity.attributes[{name}]", $"must be at most {MaxAttributeValueLength} characters (was {text.Length})");
+        }
+
+        if (HasControlCharacter(text))
+        {
+            throw new CommunityValidationException($"activity.attributes[{name}]", "must not contain control characters");
         }
     }
 

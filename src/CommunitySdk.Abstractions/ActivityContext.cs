@@ -10,7 +10,10 @@ namespace CommunitySdk;
 public sealed class ActivityContext
 {
     private readonly List<CommunityEvent> _events = [];
-    private Dictionary<Type, object>? _state;
+    private (Type Type, object Value)[]? _state; // a few per unit of work: a linear search beats a dictionary
+    private int _stateCount;
+    private IWorkingCopy[]? _copies;
+    private int _copyCount;
 
     /// <summary>Creates a context. The activity pipeline does this; tests of a reactor may too.</summary>
     /// <param name="activity">The validated activity.</param>
@@ -61,7 +64,8 @@ public sealed class ActivityContext
 
     /// <summary>
     /// Per-unit-of-work state of a feature (for example a working copy of balances that already includes the
-    /// effects emitted so far). It lives as long as this context and is dropped with it on failure.
+    /// effects emitted so far). It lives as long as this context and is dropped with it on failure. A state that
+    /// implements <see cref="IWorkingCopy"/> sees every event emitted after it was created, by any reactor.
     /// </summary>
     /// <typeparam name="T">The state type; one instance per type.</typeparam>
     /// <param name="factory">Creates the state on first use.</param>
@@ -70,16 +74,68 @@ public sealed class ActivityContext
         where T : class
     {
         ArgumentNullException.ThrowIfNull(factory);
-        _state ??= [];
-        if (!_state.TryGetValue(typeof(T), out var value))
-        {
-            _state[typeof(T)] = value = factory();
-        }
-
-        return (T)value;
+        return FindState<T>() ?? AddState(factory());
     }
 
-    /// <summary>Adds an effect. The community, activity id, index and time are stamped on it.</summary>
+    /// <summary>
+    /// Per-unit-of-work state of a feature, created from an argument on first use (a static factory allocates no
+    /// closure). See <see cref="GetOrAddState{T}(Func{T})"/>.
+    /// </summary>
+    /// <typeparam name="TArg">The factory's argument type.</typeparam>
+    /// <typeparam name="T">The state type; one instance per type.</typeparam>
+    /// <param name="argument">Passed to <paramref name="factory"/>.</param>
+    /// <param name="factory">Creates the state on first use.</param>
+    /// <returns>The state.</returns>
+    public T GetOrAddState<TArg, T>(TArg argument, Func<TArg, T> factory)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return FindState<T>() ?? AddState(factory(argument));
+    }
+
+    private T? FindState<T>()
+        where T : class
+    {
+        for (var i = 0; i < _stateCount; i++)
+        {
+            if (_state![i].Type == typeof(T))
+            {
+                return (T)_state[i].Value;
+            }
+        }
+
+        return null;
+    }
+
+    private T AddState<T>(T value)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        _state ??= new (Type, object)[4];
+        if (_stateCount == _state.Length)
+        {
+            Array.Resize(ref _state, _state.Length * 2);
+        }
+
+        _state[_stateCount++] = (typeof(T), value);
+        if (value is IWorkingCopy copy)
+        {
+            _copies ??= new IWorkingCopy[2];
+            if (_copyCount == _copies.Length)
+            {
+                Array.Resize(ref _copies, _copies.Length * 2);
+            }
+
+            _copies[_copyCount++] = copy;
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Adds an effect. The community, activity id, index and time are stamped on it: on the instance itself when it
+    /// was never emitted (its <see cref="CommunityEvent.ActivityId"/> is 0), on a copy otherwise.
+    /// </summary>
     /// <typeparam name="TEvent">The event type.</typeparam>
     /// <param name="communityEvent">The event.</param>
     /// <returns>The stamped event as it will be committed.</returns>
@@ -92,14 +148,26 @@ public sealed class ActivityContext
             throw new ArgumentException("An event must name its member.", nameof(communityEvent));
         }
 
-        var stamped = (TEvent)(communityEvent with
-        {
-            Community = Community,
-            ActivityId = ActivityId,
-            Index = _events.Count,
-            OccurredAt = EffectiveTime,
-        });
+        var stamped = communityEvent.ActivityId == 0 ? communityEvent : (TEvent)(communityEvent with { });
+        stamped.Stamp(Community, ActivityId, _events.Count, EffectiveTime);
         _events.Add(stamped);
+        for (var i = 0; i < _copyCount; i++)
+        {
+            _copies![i].Observe(stamped);
+        }
+
         return stamped;
     }
+}
+
+/// <summary>
+/// A feature's working copy inside a unit of work: the committed state of what the activity touches, plus every
+/// event emitted since the copy was made (whichever reactor emitted it), folded by the same function the
+/// feature's projection uses. Created through <see cref="ActivityContext.GetOrAddState{T}"/>.
+/// </summary>
+public interface IWorkingCopy
+{
+    /// <summary>Folds an event just emitted in the unit of work.</summary>
+    /// <param name="communityEvent">The stamped event.</param>
+    void Observe(CommunityEvent communityEvent);
 }

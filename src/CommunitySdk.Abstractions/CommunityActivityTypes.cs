@@ -9,6 +9,19 @@ public static class CommunityActivityTypes
     /// <summary>A member's profile attributes change.</summary>
     public const string MemberProfileUpdated = "member.profile_updated";
 
+    /// <summary>
+    /// An earlier activity is reversed (an order refunded, a post removed): one core command every feature reacts
+    /// to (points taken back, a referral it qualified reversed, counts it fed corrected). Attributes
+    /// <see cref="SourceAttribute"/> and <see cref="ReasonAttribute"/>; recorded for the reversed activity's member.
+    /// </summary>
+    public const string Reverse = "activity.reverse";
+
+    /// <summary>The attribute of a <see cref="Reverse"/> activity naming the reversed activity's idempotency key.</summary>
+    public const string SourceAttribute = "source";
+
+    /// <summary>The attribute of a <see cref="Reverse"/> activity saying why.</summary>
+    public const string ReasonAttribute = "reason";
+
     /// <summary>Prefix of activity attributes that carry profile attributes (for example <c>profile.city</c>).</summary>
     public const string ProfileAttributePrefix = "profile.";
 

@@ -8,20 +8,34 @@ namespace CommunitySdk;
 /// </summary>
 public abstract record CommunityEvent
 {
+    private CommunityId _community;
+    private long _activityId;
+    private int _index;
+    private DateTimeOffset _occurredAt;
+
     /// <summary>The community.</summary>
-    public CommunityId Community { get; init; }
+    public CommunityId Community { get => _community; init => _community = value; }
 
     /// <summary>The member the event is about (not always the activity's member: an inviter gets a referral reward).</summary>
     public required MemberId Member { get; init; }
 
     /// <summary>The activity that produced the event.</summary>
-    public long ActivityId { get; init; }
+    public long ActivityId { get => _activityId; init => _activityId = value; }
 
     /// <summary>The event's position among its activity's events, from 0.</summary>
-    public int Index { get; init; }
+    public int Index { get => _index; init => _index = value; }
 
     /// <summary>The effective time of the activity that produced it.</summary>
-    public DateTimeOffset OccurredAt { get; init; }
+    public DateTimeOffset OccurredAt { get => _occurredAt; init => _occurredAt = value; }
+
+    /// <summary>Stamps a fresh event (one never emitted: its activity id is 0) in place, sparing a copy per event.</summary>
+    internal void Stamp(CommunityId community, long activityId, int index, DateTimeOffset occurredAt)
+    {
+        _community = community;
+        _activityId = activityId;
+        _index = index;
+        _occurredAt = occurredAt;
+    }
 }
 
 /// <summary>A member joined the community.</summary>
@@ -39,4 +53,26 @@ public sealed record MemberProfileUpdated : CommunityEvent
 {
     /// <summary>The changed attributes; an empty value removes the attribute.</summary>
     public required IReadOnlyDictionary<string, string> Changes { get; init; }
+}
+
+/// <summary>
+/// An earlier activity was reversed. Features react to it in the same unit of work (the reversed activity, with
+/// its events, is available to reactors there) and fold it afterwards. A source is reversed at most once.
+/// </summary>
+public sealed record ActivityReversed : CommunityEvent
+{
+    /// <summary>The reversed activity's idempotency key.</summary>
+    public required string SourceKey { get; init; }
+
+    /// <summary>The reversed activity's id.</summary>
+    public required long SourceActivityId { get; init; }
+
+    /// <summary>The reversed activity's type.</summary>
+    public required string SourceType { get; init; }
+
+    /// <summary>When the reversed activity counted as having happened.</summary>
+    public required DateTimeOffset SourceOccurredAt { get; init; }
+
+    /// <summary>Why.</summary>
+    public required string Reason { get; init; }
 }

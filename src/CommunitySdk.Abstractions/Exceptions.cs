@@ -144,3 +144,33 @@ public sealed class CommunityLimitExceededException : CommunityException
     /// <summary>The limit.</summary>
     public long Maximum { get; }
 }
+
+/// <summary>
+/// A projection failed to fold an activity, so its state can no longer be trusted: its queries and the
+/// community's writes are refused until <c>ICommunityReplayer.RebuildAsync</c> repairs it (the health check reports
+/// it meanwhile). The log itself is intact.
+/// </summary>
+public sealed class ProjectionFaultedException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="projection">The projection's name.</param>
+    /// <param name="activityId">The activity it failed on.</param>
+    /// <param name="innerException">What it threw.</param>
+    public ProjectionFaultedException(CommunityId community, string projection, long activityId, Exception? innerException = null)
+        : base($"Projection '{projection}' of community '{community}' failed on activity {activityId}; rebuild it (ICommunityReplayer.RebuildAsync).", innerException)
+    {
+        Community = community;
+        Projection = projection;
+        ActivityId = activityId;
+    }
+
+    /// <summary>The community.</summary>
+    public CommunityId Community { get; }
+
+    /// <summary>The projection's name.</summary>
+    public string Projection { get; }
+
+    /// <summary>The activity it failed on.</summary>
+    public long ActivityId { get; }
+}

@@ -50,11 +50,67 @@ public interface ICommunityEventHandler<in TEvent>
     ValueTask HandleAsync(TEvent communityEvent, CancellationToken cancellationToken);
 }
 
-/// <summary>Tells the calendar of each community: its time zone, where daily caps, windows and streaks are cut.</summary>
+/// <summary>
+/// The calendar of each community: its time zone and first day of the week, where daily caps, day/week/month
+/// windows, boards and streaks are cut. Every feature takes its period maths from here, so caps and boards agree.
+/// </summary>
 public interface ICommunityCalendar
 {
     /// <summary>The community's time zone.</summary>
     /// <param name="community">The community.</param>
     /// <returns>The time zone.</returns>
     TimeZoneInfo GetTimeZone(CommunityId community);
+
+    /// <summary>The first day of the community's week. Default Monday.</summary>
+    /// <param name="community">The community.</param>
+    /// <returns>The day.</returns>
+    DayOfWeek GetFirstDayOfWeek(CommunityId community) => DayOfWeek.Monday;
+
+    /// <summary>The calendar date of an instant in the community's time zone.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="at">The instant.</param>
+    /// <returns>The local date.</returns>
+    DateOnly LocalDate(CommunityId community, DateTimeOffset at) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, GetTimeZone(community)).DateTime);
+
+    /// <summary>The first day of the day, week or month that holds <paramref name="day"/>.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="day">A local date.</param>
+    /// <returns>The period's first day.</returns>
+    DateOnly PeriodStart(CommunityId community, CalendarPeriod period, DateOnly day) => period switch
+    {
+        CalendarPeriod.Week => day.AddDays(-(((int)day.DayOfWeek - (int)GetFirstDayOfWeek(community) + 7) % 7)),
+        CalendarPeriod.Month => new DateOnly(day.Year, day.Month, 1),
+        _ => day,
+    };
+
+    /// <summary>The first instant of a local date in the community's time zone (skipping forward over a daylight-saving gap).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="day">The local date.</param>
+    /// <returns>The instant.</returns>
+    DateTimeOffset StartOf(CommunityId community, DateOnly day)
+    {
+        var zone = GetTimeZone(community);
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+}
+
+/// <summary>A calendar period of a community.</summary>
+public enum CalendarPeriod
+{
+    /// <summary>A local day.</summary>
+    Day,
+
+    /// <summary>A week starting on the community's first day of the week.</summary>
+    Week,
+
+    /// <summary>A calendar month.</summary>
+    Month,
 }

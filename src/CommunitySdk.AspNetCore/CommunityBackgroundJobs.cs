@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace CommunitySdk.AspNetCore;
 
 /// <summary>
-/// The SDK's periodic work, on the registered <see cref="TimeProvider"/> (so tests drive it with a fake clock):
-/// the outbox relay (publishes events that an inline publish could not deliver, or all of them when
+/// The SDK's background work, on the registered <see cref="TimeProvider"/> (so tests drive it with a fake clock):
+/// at start, the warm-up (each community folded once, so the first request does not pay for it); then the outbox
+/// relay (publishes events that an inline publish could not deliver, or all of them when
 /// <c>PublishEventsInline</c> is off), the points expiry sweep and the tier review, each at its own interval.
 /// A failing pass is logged and tried again at the next tick; it never stops the host.
 /// </summary>
@@ -30,9 +31,38 @@ public sealed partial class CommunityBackgroundJobs(
     {
         var jobs = options.Value;
         return Task.WhenAll(
+            jobs.WarmUpOnStart ? WarmUpAsync(stoppingToken) : Task.CompletedTask,
             RunEveryAsync("outbox relay", jobs.OutboxRelayInterval, RelayAsync, stoppingToken),
             RunEveryAsync("expiry sweep", jobs.ExpirySweepInterval, SweepAsync, stoppingToken),
             RunEveryAsync("tier review", jobs.TierReviewInterval, ReviewAsync, stoppingToken));
+    }
+
+    /// <summary>Folds every community once (a failure is logged: the community folds on its first request instead).</summary>
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // never delay the host's start
+        using var scope = services.CreateScope();
+        var projections = scope.ServiceProvider.GetRequiredService<IProjectionSynchronizer>();
+        foreach (var id in Communities())
+        {
+            try
+            {
+                var started = time.GetTimestamp();
+                await projections.EnsureCurrentAsync(id, stoppingToken).ConfigureAwait(false);
+                var took = time.GetElapsedTime(started);
+                LogWarmedUp(id, took);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the community folds on its first request instead
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogFailed(ex, "warm-up");
+            }
+        }
     }
 
     private static async Task<int> RelayAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
@@ -106,6 +136,9 @@ public sealed partial class CommunityBackgroundJobs(
             // stopping
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CommunitySdk warm-up: community {Community} folded in {Took}")]
+    private partial void LogWarmedUp(CommunityId community, TimeSpan took);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "CommunitySdk {Job}: {Count} done")]
     private partial void LogPass(string job, int count);

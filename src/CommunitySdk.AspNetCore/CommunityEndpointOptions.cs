@@ -157,4 +157,11 @@ public sealed class CommunityJobOptions
 
     /// <summary>How often tiers are re-evaluated. Default 24 h; <see cref="TimeSpan.Zero"/> turns it off.</summary>
     public TimeSpan TierReviewInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Whether the communities are folded (from their snapshot and the log after it) as soon as the host starts, in
+    /// the background, rather than on their first request. Requests that arrive meanwhile share that fold. Default
+    /// <see langword="true"/>.
+    /// </summary>
+    public bool WarmUpOnStart { get; set; } = true;
 }

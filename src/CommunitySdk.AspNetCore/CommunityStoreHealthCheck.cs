@@ -5,10 +5,12 @@ namespace CommunitySdk.AspNetCore;
 
 /// <summary>
 /// Healthy when the store answers a read (the last activity id of a probe community) within the health
-/// check's timeout; unhealthy with the store's exception otherwise. Also reports the outbox backlog.
+/// check's timeout and no projection is faulted; unhealthy with the store's exception, or with the faulted
+/// projections (which refuse queries and writes until a rebuild), otherwise. Also reports the outbox backlog.
 /// </summary>
 /// <param name="store">The store.</param>
-public sealed class CommunityStoreHealthCheck(ICommunityStore store) : IHealthCheck
+/// <param name="projections">The projections' state (for faults).</param>
+public sealed class CommunityStoreHealthCheck(ICommunityStore store, IProjectionSynchronizer projections) : IHealthCheck
 {
     private static readonly CommunityId Probe = new("health-probe");
 
@@ -21,6 +23,16 @@ public sealed class CommunityStoreHealthCheck(ICommunityStore store) : IHealthCh
             await store.GetLastActivityIdAsync(Probe, cancellationToken).ConfigureAwait(false);
             var pending = await store.GetPendingOutboxAsync(1000, cancellationToken).ConfigureAwait(false);
             var data = new Dictionary<string, object> { ["store"] = store.GetType().Name, ["outboxPending"] = pending.Count };
+            var faults = projections.GetFaults();
+            if (faults.Count > 0)
+            {
+                data["faultedProjections"] = faults.Select(f => $"{f.Community}/{f.Projection} at activity {f.ActivityId}: {f.Error}").ToArray();
+                return new HealthCheckResult(
+                    context.Registration.FailureStatus,
+                    $"{faults.Count} projection(s) faulted; rebuild them (ICommunityReplayer.RebuildAsync): {string.Join("; ", faults.Select(f => $"{f.Community}/{f.Projection}"))}",
+                    data: data);
+            }
+
             return HealthCheckResult.Healthy($"{store.GetType().Name} answered", data);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

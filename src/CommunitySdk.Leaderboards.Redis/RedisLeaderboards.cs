@@ -122,7 +122,7 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
                 return await RunAsync([applied, Key(c, "score")], score.Member, stored, [0], null).ConfigureAwait(false);
             case PointsAwarded award when Counts(award.Currency):
             {
-                var periods = Periods(c, award.OccurredAt);
+                var periods = Periods(c, award.CountsAt ?? award.OccurredAt); // a re-credit counts in the window whose cap it used
                 var remember = string.Join('|', periods.Select(p => p.ToString("O", CultureInfo.InvariantCulture)));
                 return await RunAsync(
                     [applied, .. PointsKeys(c, periods)],
@@ -132,9 +132,13 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
                     (Key(c, $"award:{award.ActivityId}:{award.Index}"), $"{remember}|{award.Amount.ToString(CultureInfo.InvariantCulture)}")).ConfigureAwait(false);
             }
 
+            case PointsReversed { AwardCountedAt: { } countedAt } reversed when Counts(reversed.Currency):
+                // The reversal takes the whole award back from the windows the award counted in.
+                return await RunAsync([applied, .. PointsKeys(c, Periods(c, countedAt))], reversed.Member, (double)(reversed.Amount - reversed.Unrecovered), Retentions, null).ConfigureAwait(false);
+
             case PointsReversed reversed when Counts(reversed.Currency):
             {
-                // The reversal takes the award back from the windows the award was earned in.
+                // A reversal recorded by an earlier version: the award's windows were remembered with it.
                 var original = await Db.StringGetAsync(Key(c, $"award:{reversed.ReversedActivityId}:{reversed.ReversedIndex}")).ConfigureAwait(false);
                 if (original.IsNullOrEmpty)
                 {
@@ -249,8 +253,8 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
 
     private DateOnly[] Periods(CommunityId community, DateTimeOffset at)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _calendar.GetTimeZone(community)).DateTime);
-        return [day, day.AddDays(-(((int)day.DayOfWeek - (int)DayOfWeek.Monday + 7) % 7)), new DateOnly(day.Year, day.Month, 1)];
+        var day = _calendar.LocalDate(community, at);
+        return [day, _calendar.PeriodStart(community, CalendarPeriod.Week, day), _calendar.PeriodStart(community, CalendarPeriod.Month, day)];
     }
 
     private RedisKey[] PointsKeys(CommunityId c, DateOnly[] periods) =>

@@ -14,8 +14,22 @@ public sealed class PointsOptions
     /// <summary>The earning rules. Several rules may match one activity type; each awards on its own.</summary>
     public IList<PointsRule> Rules { get; } = [];
 
-    /// <summary>The first day of a week for weekly caps. Default Monday.</summary>
-    public DayOfWeek FirstDayOfWeek { get; set; } = DayOfWeek.Monday;
+    /// <summary>
+    /// How long after a capped award a reversal can still free its cap room and re-credit what the cap withheld that
+    /// period, 1 to 365 days. Default 30 days. Cap counters and withheld amounts older than this are dropped, so a
+    /// member's points state stays bounded. (Weeks start on <c>CommunityOptions.FirstDayOfWeek</c>.)
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    public TimeSpan RecreditWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How many withheld awards of one member a cap period keeps for re-credit, 0 to 10,000. Default 16. Re-credits go
+    /// oldest first, and each needs a reversal that frees cap room in that period, so the first few withheld awards of a
+    /// period are the ones that can ever be re-credited; later ones are still in the ledger (<c>PointsWithheld</c>) but
+    /// are not kept, so a member who posts a thousand times a day costs no more memory than one who posts twenty.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxWithheldPerPeriod { get; set; } = 16;
 
     /// <summary>Declares a currency.</summary>
     /// <param name="name">Its name, such as <c>coins</c> or <c>reputation</c>.</param>

@@ -69,6 +69,10 @@ public sealed class ScoringOptions
     [Range(1, 1_000_000)]
     public int MaxTrackedEvents { get; set; } = 10_000;
 
+    /// <summary>How many of the latest cohort changes are kept for <c>CohortHistoryAsync</c>, 1 to 1,000,000. Default 10,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxCohortHistory { get; set; } = 10_000;
+
     /// <summary>Days of activity that count for the city ranking. Default 30.</summary>
     [Range(1, 3650)]
     public int ActiveDays { get; set; } = 30;

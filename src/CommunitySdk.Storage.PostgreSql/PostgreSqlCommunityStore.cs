@@ -10,7 +10,7 @@ namespace CommunitySdk.Storage.PostgreSql;
 /// time across every instance and the activity ids stay gap-free; the idempotency key is a unique
 /// constraint, so a key committed by another instance is found, never committed twice.
 /// </summary>
-public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapshotStore, IAsyncDisposable, IDisposable
 {
     private const string Columns = StoreProviderSupport.ActivityColumns;
 
@@ -87,7 +87,16 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(page);
         page.Validate();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4;", connection);
+        // What the member did, and the activities whose events concern them (an inviter's reward on an invitee's order).
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id IN (
+                (SELECT activity_id FROM community_activities WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4)
+                UNION
+                (SELECT activity_id FROM community_event_members WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4))
+            ORDER BY activity_id DESC LIMIT $4;
+            """,
+            connection);
         command.Parameters.AddWithValue(community.Value);
         command.Parameters.AddWithValue(member.Value);
         command.Parameters.AddWithValue(page.Before ?? long.MaxValue);
@@ -99,6 +108,45 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
         }
 
         return StoreProviderSupport.ToPage(items, page);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        StoreProviderSupport.RequireCommunity(snapshot.Community);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            var insert = new NpgsqlBatchCommand("INSERT INTO community_snapshots (community, position, taken_at, data) VALUES ($1, $2, $3, $4) ON CONFLICT (community, position) DO UPDATE SET taken_at = EXCLUDED.taken_at, data = EXCLUDED.data;");
+            insert.Parameters.AddWithValue(snapshot.Community.Value);
+            insert.Parameters.AddWithValue(snapshot.Position);
+            insert.Parameters.AddWithValue(snapshot.TakenAt.ToUniversalTime());
+            insert.Parameters.AddWithValue(NpgsqlDbType.Bytea, snapshot.Data);
+            batch.BatchCommands.Add(insert);
+            var trim = new NpgsqlBatchCommand("DELETE FROM community_snapshots WHERE community = $1 AND position NOT IN (SELECT position FROM community_snapshots WHERE community = $1 ORDER BY position DESC LIMIT 2);");
+            trim.Parameters.AddWithValue(snapshot.Community.Value);
+            batch.BatchCommands.Add(trim);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // The new snapshot and the trim commit together, or neither does.
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        StoreProviderSupport.RequireCommunity(community);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT position, taken_at, data FROM community_snapshots WHERE community = $1 ORDER BY position DESC LIMIT 1;", connection);
+        command.Parameters.AddWithValue(community.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new CommunitySnapshot(community, reader.GetInt64(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), (byte[])reader.GetValue(2))
+            : null;
     }
 
     /// <inheritdoc />
@@ -287,6 +335,15 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, IAsyncDisposable
                         insert.Parameters.AddWithValue(r.Fingerprint);
                         insert.Parameters.AddWithValue(r.Events);
                         batch.BatchCommands.Add(insert);
+                        foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                        {
+                            var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
+                            member.Parameters.AddWithValue(r.Community);
+                            member.Parameters.AddWithValue(other.Value);
+                            member.Parameters.AddWithValue(r.ActivityId);
+                            batch.BatchCommands.Add(member);
+                        }
+
                         foreach (var e in activity.Events)
                         {
                             var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id, event_index, payload) VALUES ($1, $2, $3, $4);");

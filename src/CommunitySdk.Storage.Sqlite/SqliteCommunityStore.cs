@@ -10,7 +10,7 @@ namespace CommunitySdk.Storage.Sqlite;
 /// writers in other processes on the same file wait (<see cref="SqliteStoreOptions.BusyTimeout"/>) and the
 /// activity ids stay gap-free. Reads use pooled connections and never block writers (WAL).
 /// </summary>
-public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, IDisposable
+public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotStore, IAsyncDisposable, IDisposable
 {
     private static readonly string[] ParameterNames = ["$c", "$id", "$k", "$m", "$t", "$o", "$v", "$a", "$r", "$f", "$e"];
     private const string LastIdSql = "SELECT COALESCE(MAX(activity_id), 0) FROM community_activities WHERE community = $c;";
@@ -100,7 +100,15 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         page.Validate();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND member = $m AND activity_id < $before ORDER BY activity_id DESC LIMIT $n;";
+        // What the member did, and the activities whose events concern them (an inviter's reward on an invitee's order).
+        command.CommandText = $"""
+            SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id IN (
+                SELECT activity_id FROM community_activities WHERE community = $c AND member = $m AND activity_id < $before
+                UNION
+                SELECT activity_id FROM community_event_members WHERE community = $c AND member = $m AND activity_id < $before
+                ORDER BY activity_id DESC LIMIT $n)
+            ORDER BY activity_id DESC;
+            """;
         command.Parameters.AddWithValue("$c", community.Value);
         command.Parameters.AddWithValue("$m", member.Value);
         command.Parameters.AddWithValue("$before", page.Before ?? long.MaxValue);
@@ -133,6 +141,51 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
         UpdateOutboxAsync(entryIds, "UPDATE community_outbox SET attempts = attempts + 1 WHERE id = $id;", cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        StoreProviderSupport.RequireCommunity(snapshot.Community);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // One transaction: the new snapshot and the trim to the newest two commit together, or neither does.
+            await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = _writeConnection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT OR REPLACE INTO community_snapshots (community, position, taken_at, data) VALUES ($c, $p, $t, $d);
+                DELETE FROM community_snapshots WHERE community = $c AND position NOT IN
+                    (SELECT position FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 2);
+                """;
+            command.Parameters.AddWithValue("$c", snapshot.Community.Value);
+            command.Parameters.AddWithValue("$p", snapshot.Position);
+            command.Parameters.AddWithValue("$t", snapshot.TakenAt.ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.Add("$d", SqliteType.Blob).Value = snapshot.Data;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        StoreProviderSupport.RequireCommunity(community);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, taken_at, data FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 1;";
+        command.Parameters.AddWithValue("$c", community.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new CommunitySnapshot(community, reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), (byte[])reader.GetValue(2))
+            : null;
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -297,6 +350,9 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
             Insert = connection.CreateCommand();
             Insert.CommandText = $"INSERT INTO community_activities ({Columns}) VALUES ($c, $id, $k, $m, $t, $o, $v, $a, $r, $f, $e);";
             InsertParameters = ParameterNames.Select(n => Insert.Parameters.Add(n, n == "$id" ? SqliteType.Integer : SqliteType.Text)).ToArray();
+            EventMember = connection.CreateCommand();
+            EventMember.CommandText = "INSERT OR IGNORE INTO community_event_members (community, member, activity_id) VALUES ($c, $m, $id);";
+            EventMemberParameters = (EventMember.Parameters.Add("$c", SqliteType.Text), EventMember.Parameters.Add("$m", SqliteType.Text), EventMember.Parameters.Add("$id", SqliteType.Integer));
             Outbox = connection.CreateCommand();
             Outbox.CommandText = "INSERT INTO community_outbox (community, activity_id, event_index, payload) VALUES ($c, $id, $i, $p);";
             OutboxParameters = (Outbox.Parameters.Add("$c", SqliteType.Text), Outbox.Parameters.Add("$id", SqliteType.Integer), Outbox.Parameters.Add("$i", SqliteType.Integer), Outbox.Parameters.Add("$p", SqliteType.Text));
@@ -307,6 +363,10 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
         public SqliteParameter[] InsertParameters { get; }
 
         public SqliteCommand Outbox { get; }
+
+        public SqliteCommand EventMember { get; }
+
+        public (SqliteParameter Community, SqliteParameter Member, SqliteParameter ActivityId) EventMemberParameters { get; }
 
         public (SqliteParameter Community, SqliteParameter ActivityId, SqliteParameter Index, SqliteParameter Payload) OutboxParameters { get; }
 
@@ -332,6 +392,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
             _find.Dispose();
             Insert.Dispose();
             Outbox.Dispose();
+            EventMember.Dispose();
         }
     }
 
@@ -398,6 +459,15 @@ public sealed class SqliteCommunityStore : ICommunityStore, IAsyncDisposable, ID
                     }
 
                     await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    var eventMember = commands.EventMember;
+                    eventMember.Transaction = transaction;
+                    foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                    {
+                        var (ec, em, eid) = commands.EventMemberParameters;
+                        (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
+                        await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     foreach (var e in activity.Events)
                     {
                         oc.Value = r.Community;

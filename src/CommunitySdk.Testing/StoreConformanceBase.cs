@@ -14,7 +14,7 @@ public abstract class StoreConformanceBase : IAsyncLifetime
 {
     private ICommunityStore? _store;
 
-    /// <summary>A serializer that knows every event type of the core and the points feature.</summary>
+    /// <summary>A serializer that knows every event type of the core and of every SDK feature.</summary>
     public static CommunityEventSerializer Serializer { get; } = CreateSerializer();
 
     /// <summary>The store under test (fresh and empty for each test).</summary>
@@ -134,7 +134,7 @@ public abstract class StoreConformanceBase : IAsyncLifetime
     private static CommunityEventSerializer CreateSerializer()
     {
         var services = new ServiceCollection();
-        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true));
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true).AddEveryFeature();
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<CommunityEventSerializer>();
     }

@@ -65,6 +65,26 @@ public sealed class CommunityOptions
     [Range(1, 100_000)]
     public int MaxActivityTypes { get; set; } = 1_000;
 
+    /// <summary>
+    /// The first day of the week for weekly caps, boards and windows, in every feature. Default Monday. A community can
+    /// override it in <see cref="Communities"/>.
+    /// </summary>
+    public DayOfWeek FirstDayOfWeek { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>
+    /// How long after an activity it may still be reversed (<see cref="CommunityActivityTypes.Reverse"/>), 1 to 3,650
+    /// days. Default 365 days. Reversal bookkeeping older than this is pruned, so it stays bounded.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan ReversalWindow { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>The most activities one write batch of a community commits together, 1 to 10,000. Default 512.</summary>
+    [Range(1, 10_000)]
+    public int MaxWriteBatch { get; set; } = 512;
+
+    /// <summary>When projection snapshots are taken (see <see cref="SnapshotOptions"/>).</summary>
+    public SnapshotOptions Snapshots { get; } = new();
+
     /// <summary>Declares a community (see <see cref="Communities"/>).</summary>
     /// <param name="id">The community id.</param>
     /// <param name="configure">Its settings.</param>
@@ -90,4 +110,26 @@ public sealed class CommunitySettings
 
     /// <summary>The community's time zone; <see langword="null"/> uses <see cref="CommunityOptions.TimeZone"/>.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>The community's first day of the week; <see langword="null"/> uses <see cref="CommunityOptions.FirstDayOfWeek"/>.</summary>
+    public DayOfWeek? FirstDayOfWeek { get; set; }
+}
+
+/// <summary>
+/// Snapshots of projection state: a process starts from the newest one and folds only the log after it. They are
+/// written in the background from committed state (never under a store write session), every
+/// <see cref="EveryActivities"/> activities or <see cref="Interval"/>, whichever comes first.
+/// </summary>
+public sealed class SnapshotOptions
+{
+    /// <summary>Whether snapshots are written and read (when the store keeps them). Default <see langword="true"/>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Activities after the last snapshot that trigger the next, 100 to 100,000,000. Default 100,000.</summary>
+    [Range(100, 100_000_000)]
+    public int EveryActivities { get; set; } = 100_000;
+
+    /// <summary>Time after the last snapshot that triggers the next when anything changed, 1 second to 365 days. Default 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
 }

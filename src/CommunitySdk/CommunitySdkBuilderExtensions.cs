@@ -49,18 +49,38 @@ public static class CommunitySdkBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a projection (a singleton, also resolvable as <typeparamref name="TProjection"/> for the feature's
-    /// queries). Adding the same type twice adds it once.
+    /// Adds a projection (a singleton, also resolvable as <typeparamref name="TProjection"/> for the feature's queries).
+    /// A <see cref="Projections.CommunityProjection{TState}"/> gets per-community state, catch-up, snapshots, rebuilds and
+    /// faults from the core; a plain <see cref="ICommunityProjection"/> is applied to every committed activity and reset
+    /// on rebuild (and turns snapshots off). Adding the same type twice adds it once.
     /// </summary>
     /// <typeparam name="TProjection">The projection type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     public static ICommunitySdkBuilder AddProjection<TProjection>(this ICommunitySdkBuilder builder)
-        where TProjection : class, ICommunityProjection
+        where TProjection : class
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<TProjection>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICommunityProjection, TProjection>(sp => sp.GetRequiredService<TProjection>()));
+        var services = builder.Services;
+        if (typeof(Projections.CommunityProjection).IsAssignableFrom(typeof(TProjection)))
+        {
+            if (!services.Any(d => d.ServiceType == typeof(Projections.ProjectionRegistration) && (d.ImplementationInstance as Projections.ProjectionRegistration)?.Type == typeof(TProjection)))
+            {
+                services.AddSingleton(new Projections.ProjectionRegistration(typeof(TProjection)));
+            }
+
+            services.TryAddSingleton(sp => (TProjection)(object)sp.GetRequiredService<Projections.ProjectionCoordinator>().Projections.Single(p => p.GetType() == typeof(TProjection)));
+        }
+        else if (typeof(ICommunityProjection).IsAssignableFrom(typeof(TProjection)))
+        {
+            typeof(CommunitySdkBuilderExtensions).GetMethod(nameof(AddPlainProjection), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(typeof(TProjection)).Invoke(null, [services]);
+        }
+        else
+        {
+            throw new ArgumentException($"{typeof(TProjection).Name} is neither a CommunityProjection<TState> nor an ICommunityProjection.", nameof(TProjection));
+        }
+
         return builder;
     }
 
@@ -123,5 +143,12 @@ public static class CommunitySdkBuilderExtensions
         }
 
         return builder;
+    }
+
+    private static void AddPlainProjection<TProjection>(IServiceCollection services)
+        where TProjection : class, ICommunityProjection
+    {
+        services.TryAddSingleton<TProjection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICommunityProjection, TProjection>(sp => sp.GetRequiredService<TProjection>()));
     }
 }

@@ -1,4 +1,5 @@
 using CommunitySdk.Internal;
+using CommunitySdk.Projections;
 using System.Diagnostics.Metrics;
 using CommunitySdk.Storage;
 using Microsoft.Extensions.Configuration;
@@ -40,17 +41,20 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton(sp => new CommunityMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<ProjectionCoordinator>();
         services.TryAddSingleton<IProjectionSynchronizer>(sp => sp.GetRequiredService<ProjectionCoordinator>());
-        services.TryAddSingleton<MemberDirectoryProjection>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICommunityProjection, MemberDirectoryProjection>(sp => sp.GetRequiredService<MemberDirectoryProjection>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IActivityReactor, MembershipReactor>());
-        services.TryAddSingleton<ICommunity, ActivityPipeline>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActivityReactor, ReversalReactor>());
+        services.TryAddSingleton<ActivityPipeline>();
+        services.TryAddSingleton<ICommunity>(sp => sp.GetRequiredService<ActivityPipeline>());
+        services.TryAddSingleton<ICommunityImporter>(sp => sp.GetRequiredService<ActivityPipeline>());
         services.TryAddSingleton<IMemberDirectory, MemberDirectory>();
         services.TryAddSingleton<ICommunityReplayer, CommunityReplayer>();
         services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
         services.TryAddSingleton<CommunityEventSerializer>();
         var builder = new CommunitySdkBuilder(services);
         builder.AddEventType<MemberJoined>("member.joined").AddEventType<MemberProfileUpdated>("member.profile-updated")
-            .AddCommandTypes(CommunityActivityTypes.MemberJoined, CommunityActivityTypes.MemberProfileUpdated);
+            .AddEventType<ActivityReversed>("activity.reversed")
+            .AddCommandTypes(CommunityActivityTypes.MemberJoined, CommunityActivityTypes.MemberProfileUpdated, CommunityActivityTypes.Reverse, ReversalReactor.LegacyPointsReverse)
+            .AddProjection<ReversalProjection>();
         return builder;
     }
 

@@ -276,5 +276,53 @@ public class EndpointTests
     }
 
     [Fact]
+    public async Task The_health_check_reports_a_faulted_projection_until_a_rebuild()
+    {
+        await using var api = await Api.StartAsync(configure: b => b.AddProjection<ThrowingProjection>());
+        await api.RecordAsync("ann", "post.created", "p1");
+        Assert.Equal(HttpStatusCode.OK, (await api.Client().GetAsync("/health")).StatusCode);
+
+        await api.RecordAsync("ann", "boom", "b1");
+        var faulted = await api.Client().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, faulted.StatusCode);
+        var problem = await SecurityHarness_ProblemFromWrite(api);
+        Assert.Contains("throwing", problem, StringComparison.Ordinal);
+
+        api.Services.GetRequiredService<ThrowingProjection>().Fixed = true;
+        await api.Services.GetRequiredService<ICommunityReplayer>().RebuildAsync(Api.Shop);
+        Assert.Equal(HttpStatusCode.OK, (await api.Client().GetAsync("/health")).StatusCode);
+    }
+
+    /// <summary>A member's write while a projection is faulted is refused with ProblemDetails, not a 500.</summary>
+    private static async Task<string> SecurityHarness_ProblemFromWrite(Api api)
+    {
+        var response = await api.Client("ann").PostAsJsonAsync($"{Base}/activities", new RecordActivityRequest("post.created", "p2"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return body;
+    }
+
+    /// <summary>Throws on a <c>boom</c> until <see cref="Fixed"/>.</summary>
+    public sealed class ThrowingProjection : Projections.CommunityProjection<List<string>>
+    {
+        public bool Fixed { get; set; }
+
+        public override string Name => "throwing";
+
+        protected override List<string> Create(CommunityId community, CommunityMembers members) => [];
+
+        protected override void Apply(List<string> state, CommittedActivity committed, CommunityMembers members)
+        {
+            if (!Fixed && committed.Activity.Type == "boom")
+            {
+                throw new InvalidOperationException("bug");
+            }
+
+            state.Add(committed.Activity.Type);
+        }
+    }
+
+    [Fact]
     public void AspNetCore_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(CommunityEndpointOptions).Assembly));
 }

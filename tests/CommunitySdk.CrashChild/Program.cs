@@ -1,5 +1,6 @@
 // Records activities in a loop on a durable store and prints "committed <key>" after each RecordAsync
-// returns. The crash tests kill this process with SIGKILL at random points and then check the store.
+// returns. The crash tests kill this process with SIGKILL at random points and then check the store. It also
+// writes a projection snapshot every 100 activities in the background, so kills land while snapshots are saved.
 // Usage: CommunitySdk.CrashChild <sqlite|postgres> <connection string> <community> <run>
 using System.Globalization;
 using CommunitySdk;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 var (provider, connectionString, communityId, run) = (args[0], args[1], new CommunityId(args[2]), args[3]);
 var services = new ServiceCollection();
-var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
+var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; o.Snapshots.EveryActivities = 100; })
     .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
 switch (provider)
 {

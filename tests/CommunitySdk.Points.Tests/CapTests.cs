@@ -116,11 +116,34 @@ public class CapTests
         await host.Do("b", "answer.upvoted", at: day.AddMinutes(1));
         await host.Do("c", "answer.upvoted", at: day.AddMinutes(2)); // withheld
         var cancel = await host.Service().ReverseAsync(Shop, Alice, "c", "vote retracted", "rev-c");
-        Assert.IsType<PointsWithheldCancelled>(Assert.Single(cancel.Effects));
+        Assert.IsType<PointsWithheldCancelled>(Assert.Single(cancel.Effects, e => e is not ActivityReversed));
 
         var rev = await host.Service().ReverseAsync(Shop, Alice, "a", "vote retracted", "rev-a");
         Assert.Empty(rev.EffectsOf<PointsAwarded>());
         Assert.Equal(10, await host.Total("reputation"));
+    }
+
+    [Theory]
+    [InlineData(2, 10)] // e was not kept: nothing left to re-credit
+    [InlineData(16, 20)] // the default keeps e
+    public async Task Only_the_first_withheld_awards_of_a_period_are_kept_for_re_credit(int kept, decimal expected)
+    {
+        await using var host = Host(p =>
+        {
+            p.Currency("reputation").Rule("answer.upvoted", amount: 10, configure: r => r.DailyCap = 20);
+            p.MaxWithheldPerPeriod = kept;
+        });
+        var day = TestDay(host);
+        string[] votes = ["a", "b", "c", "d", "e"]; // a and b fill the cap; c, d and e are withheld
+        for (var i = 0; i < votes.Length; i++)
+        {
+            await host.Do(votes[i], "answer.upvoted", at: day.AddMinutes(i));
+        }
+
+        Assert.Equal("c", Assert.Single((await host.Service().ReverseAsync(Shop, Alice, "a", "fraud", "rev-a")).EffectsOf<PointsAwarded>()).SourceKey);
+        Assert.Equal("d", Assert.Single((await host.Service().ReverseAsync(Shop, Alice, "b", "fraud", "rev-b")).EffectsOf<PointsAwarded>()).SourceKey);
+        await host.Service().ReverseAsync(Shop, Alice, "c", "fraud", "rev-c"); // frees c's re-credited room: e's turn, if kept
+        Assert.Equal(expected, await host.Total("reputation"));
     }
 
     private static DateTimeOffset TestDay(Testing.TestHost host)

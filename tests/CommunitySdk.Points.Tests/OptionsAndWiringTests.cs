@@ -85,7 +85,9 @@ public class OptionsAndWiringTests
         services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true)).AddPoints(_ => { });
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Assert.Single(provider.GetServices<IActivityReactor>(), r => r.Order == 100);
-        Assert.Equal(2, provider.GetServices<ICommunityProjection>().Count());
+        Assert.Empty(provider.GetServices<ICommunityProjection>()); // points is a CommunityProjection<T>, registered once
+        Assert.Equal(2, services.Count(d => d.ServiceType.Name == "ProjectionRegistration")); // the core's reversals + points
+        Assert.Same(provider.GetRequiredService<Internal.PointsProjection>(), provider.GetRequiredService<Internal.PointsProjection>());
         Assert.Equal(1, services.Count(d => d.ServiceType == typeof(IValidateOptions<PointsOptions>) && d.ImplementationType?.Name == "PointsOptionsValidator"));
         foreach (var type in new[] { typeof(IPointsService), typeof(IPointsReader), typeof(IPointsAwarder) })
         {

@@ -89,12 +89,12 @@ public class DecayAndNetworkTests
         }
 
         var projection = host.Get<ScoringProjection>();
-        var (incremental, exact) = projection.Read(Shop, s =>
+        var (incremental, exact) = await projection.ReadAsync(Shop, (s, members) =>
         {
-            var before = s.Hot.Take(s.Ids.Count).Select(h => h.Network).ToArray();
+            var before = s.Hot.Take(members.Count).Select(h => h.Network).ToArray();
             s.RecomputeNetwork();
-            return (before, s.Hot.Take(s.Ids.Count).Select(h => h.Network).ToArray());
-        }, default);
+            return (before, s.Hot.Take(members.Count).Select(h => h.Network).ToArray());
+        });
         Assert.Equal(exact.Length, incremental.Length);
         for (var i = 0; i < exact.Length; i++)
         {

@@ -59,6 +59,11 @@ public sealed class PostgreSqlConcurrencyConformance : StoreConcurrencyConforman
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
 }
 
+public sealed class PostgreSqlSnapshotConformance : SnapshotConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
+}
+
 public sealed class PostgreSqlDurabilityConformance : StoreDurabilityConformance
 {
     private string? _connectionString;
@@ -72,6 +77,19 @@ public class PostgreSqlProviderTests
 {
     [Fact]
     public void Every_conformance_suite_is_run() => ConformanceSuites.AssertComplete(typeof(PostgreSqlProviderTests).Assembly);
+
+    [Fact]
+    public async Task A_database_with_history_on_schema_1_upgrades_and_keeps_every_members_history()
+    {
+        var cs = await PgDb.NewDatabaseAsync();
+        await MigrationHarness.UpgradeFromSchema1Async(() => PgDb.Open(cs), async sql =>
+        {
+            await using var connection = new NpgsqlConnection(cs);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        });
+    }
 
     [Fact]
     public async Task Instances_starting_at_once_migrate_once_and_opting_out_is_a_clear_error()

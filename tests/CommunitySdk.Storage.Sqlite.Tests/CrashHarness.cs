@@ -8,7 +8,8 @@ namespace CommunitySdk.Storage.Tests;
 /// Starts the crash child on a store, kills it with SIGKILL at a random point, many times; then checks every
 /// activity the child saw committed is in the log exactly once, every balance equals its ledger entries, and
 /// a restarted host's outbox relay delivers every event of the log (the child publishes nothing inline, so
-/// each kill lands between a commit and its publication).
+/// each kill lands between a commit and its publication). The child snapshots every 100 activities, so kills also
+/// land while a snapshot is saved: the restarted host starts from the newest snapshot that was saved whole.
 /// </summary>
 internal static class CrashHarness
 {
@@ -105,6 +106,11 @@ internal static class CrashHarness
         var stored = keys.ToHashSet(StringComparer.Ordinal);
         Assert.All(committed, key => Assert.Contains(key, stored));
         Assert.True(log.Count >= committed.Count);
+
+        // The restarted host starts from a snapshot the child saved (a save cut short left the previous one valid).
+        var snapshot = await ((ICommunitySnapshotStore)store).LoadSnapshotAsync(community);
+        Assert.NotNull(snapshot);
+        Assert.InRange(snapshot.Position, 1, log.Count);
 
         // Every balance equals the sum of its ledger entries, and the ledger equals the events in the log.
         var points = sp.GetRequiredService<IPointsService>();

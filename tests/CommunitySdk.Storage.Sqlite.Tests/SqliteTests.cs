@@ -46,6 +46,11 @@ public sealed class SqliteDurabilityConformance : StoreDurabilityConformance
     protected override ValueTask<ICommunityStore> ReopenAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(_connectionString));
 }
 
+public sealed class SqliteSnapshotConformance : SnapshotConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
+}
+
 public class SqliteProviderTests
 {
     [Fact]
@@ -94,7 +99,7 @@ public class SqliteProviderTests
         await using (var connection = new SqliteConnection(cs))
         {
             await connection.OpenAsync();
-            Assert.Equal([1], await SqliteMigrations.ApplyAsync(connection));
+            Assert.Equal(SqliteMigrations.Scripts.Select(s => s.Version), await SqliteMigrations.ApplyAsync(connection));
         }
 
         await using var ready = TempDb.Open(cs, autoMigrate: false);
@@ -103,11 +108,25 @@ public class SqliteProviderTests
     }
 
     [Fact]
+    public async Task A_database_with_history_on_schema_1_upgrades_and_keeps_every_members_history()
+    {
+        var cs = TempDb.NewConnectionString();
+        await MigrationHarness.UpgradeFromSchema1Async(() => TempDb.Open(cs), async sql =>
+        {
+            await using var connection = new SqliteConnection(cs);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        });
+    }
+
+    [Fact]
     public async Task UseSqlite_stores_the_sdk_log_in_the_file()
     {
         var cs = TempDb.NewConnectionString();
         var services = new ServiceCollection();
-        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseSqlite(cs);
+        services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; }).AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1)).UseSqlite(cs);
         await using (var sp = services.BuildServiceProvider())
         {
             Assert.IsType<SqliteCommunityStore>(sp.GetRequiredService<ICommunityStore>());
@@ -119,7 +138,7 @@ public class SqliteProviderTests
         var found = await store.FindAsync(new CommunityId("shop"), "o1");
         Assert.NotNull(found);
         Assert.Contains(found.Events, e => e is PointsAwarded { Amount: 30 });
-        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; }).UseSqlite(" "));
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; }).UseSqlite(" "));
     }
 
     [Fact]

@@ -62,8 +62,8 @@ public class DependencyInjectionTests
         Assert.Equal(Shape(once), Shape(twice));
 
         await using var provider = twice.BuildServiceProvider();
-        Assert.Equal(2, provider.GetServices<IActivityReactor>().Count());
-        Assert.Equal(2, provider.GetServices<ICommunityProjection>().Count());
+        Assert.Equal(3, provider.GetServices<IActivityReactor>().Count()); // membership, reversal, the host's
+        Assert.Single(provider.GetServices<ICommunityProjection>());
     }
 
     [Fact]

@@ -24,6 +24,11 @@ public sealed class InMemoryConcurrencyConformance : Testing.StoreConcurrencyCon
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(new InMemoryCommunityStore());
 }
 
+public sealed class InMemorySnapshotConformance : Testing.SnapshotConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(new InMemoryCommunityStore());
+}
+
 public sealed class InMemoryConformanceCompleteness
 {
     [Fact]

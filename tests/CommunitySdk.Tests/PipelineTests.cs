@@ -132,6 +132,39 @@ public class PipelineTests
     }
 
     [Fact]
+    public async Task A_retry_of_a_key_an_earlier_version_recorded_is_recognised_by_its_SHA256_fingerprint()
+    {
+        // Versions before 0.3 stored SHA-256 of the payload text; a retry of their keys must still be a duplicate,
+        // and another payload still a conflict. SHA-256 of
+        // "3:k-1|4:shop|3:ann|15:order.completed|18:639031680000000000|4:12.5|1:b|1:价|7:product|2:p1|":
+        const string Legacy = "a3b403a687890cf1067c1a0435319b9f3a34fcaa7563e31781e02cb51bad5a43";
+        var store = new InMemoryCommunityStore();
+        Activity Payload(decimal value, string key = "k-1") => new()
+        {
+            IdempotencyKey = key,
+            Community = new CommunityId("shop"),
+            Member = new MemberId("ann"),
+            Type = "order.completed",
+            OccurredAt = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero),
+            Value = value,
+            Attributes = new Dictionary<string, string> { ["product"] = "p1", ["b"] = "价" },
+        };
+        await using (var session = await store.BeginWriteAsync(new CommunityId("shop")))
+        {
+            await session.CommitAsync(new CommittedActivity(1, Payload(12.5m), DateTimeOffset.UnixEpoch, Legacy, []));
+        }
+
+        await using var host = TestHost.Create(b => b.UseStore(_ => store), o => o.Community("shop"));
+        var again = await host.Community.RecordAsync(Payload(12.50m));
+        Assert.True(again.IsDuplicate);
+        Assert.Equal(1, again.ActivityId);
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => host.Community.RecordAsync(Payload(13m)).AsTask());
+
+        var fresh = await host.Community.RecordAsync(Payload(12.5m, "k-2"));
+        Assert.Matches("^x1:[0-9a-f]{32}$", fresh.Record.Fingerprint);
+    }
+
+    [Fact]
     public async Task Caller_changing_its_attribute_map_later_does_not_change_the_log()
     {
         await using var host = Host();

@@ -12,7 +12,7 @@ public static class PointsActivityTypes
     /// <summary>A member spends points. Value = amount; attributes <c>currency</c>, <c>reason</c>.</summary>
     public const string Spend = "points.spend";
 
-    /// <summary>Reverses the awards of an earlier activity. Attributes <c>source</c> (its idempotency key), <c>reason</c>.</summary>
+    /// <summary>The reversal command of earlier versions: reversals are now the core's <see cref="CommunityActivityTypes.Reverse"/>.</summary>
     public const string Reverse = "points.reverse";
 
     /// <summary>The expiry sweep for one member: writes expiry entries and expiring notices as of the activity's time.</summary>
@@ -116,9 +116,10 @@ public interface IPointsService : IPointsReader
     ValueTask<ActivityOutcome> SpendAsync(CommunityId community, MemberId member, string currency, decimal amount, string reason, string idempotencyKey, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reverses every award made for an earlier activity (all members, all currencies), for example when its
-    /// order is refunded. Cap-aware: room the reversed awards used is given back, and awards the cap cut in
-    /// that period are re-credited. Reversing again is a no-op.
+    /// Reverses an earlier activity (the core's <see cref="CommunityActivityTypes.Reverse"/>, which every feature
+    /// reacts to): every award made for it is taken back (all members, all currencies), for example when its order is
+    /// refunded. Cap-aware: room the reversed awards used is given back, and awards the cap cut in that period are
+    /// re-credited (within <c>PointsOptions.RecreditWindow</c>). Reversing again is a no-op.
     /// </summary>
     /// <param name="community">The community.</param>
     /// <param name="member">The member of the earlier activity.</param>
@@ -127,7 +128,7 @@ public interface IPointsService : IPointsReader
     /// <param name="idempotencyKey">The caller's key for the reversal.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>The outcome.</returns>
-    /// <exception cref="CommunityValidationException">No points were ever awarded for that activity (field <c>source</c>).</exception>
+    /// <exception cref="CommunityValidationException">No activity was recorded under that key, it is another member's, or it is older than the reversal window (field <c>source</c>).</exception>
     ValueTask<ActivityOutcome> ReverseAsync(CommunityId community, MemberId member, string sourceIdempotencyKey, string reason, string idempotencyKey, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -162,6 +163,16 @@ public interface IPointsAwarder
     /// </param>
     /// <returns>The award, as emitted.</returns>
     PointsAwarded Award(ActivityContext context, MemberId member, string currency, decimal amount, string reason, string? sourceKey = null);
+
+    /// <summary>
+    /// A member's total in a currency as the unit of work sees it: committed, plus every points event emitted so far in
+    /// it (for another feature's rules, such as a tier that needs a balance).
+    /// </summary>
+    /// <param name="context">The unit of work.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="currency">The currency.</param>
+    /// <returns>The total.</returns>
+    decimal Balance(ActivityContext context, MemberId member, string currency);
 }
 
 /// <summary>A member's balance in one currency.</summary>

@@ -45,6 +45,12 @@ public sealed record PointsAwarded : PointsLedgerEvent
 
     /// <summary>The cap rooms this award used (scope, period, amount).</summary>
     public IReadOnlyList<CapUse> CapUses { get; init; } = [];
+
+    /// <summary>
+    /// When the award counts as earned, if not at <see cref="CommunityEvent.OccurredAt"/>: a re-credit counts in the
+    /// window whose cap room it uses (the withheld award's time), for earned totals and the points boards alike.
+    /// </summary>
+    public DateTimeOffset? CountsAt { get; init; }
 }
 
 /// <summary>A rule's award was cut to nothing by a cap. Kept to be re-credited if a reversal frees room that day.</summary>
@@ -97,6 +103,9 @@ public sealed record PointsReversed : PointsLedgerEvent
 
     /// <summary>The cap rooms the reversal gave back.</summary>
     public IReadOnlyList<CapUse> CapsFreed { get; init; } = [];
+
+    /// <summary>When the reversed award counted as earned: the reversal takes it back from that window.</summary>
+    public DateTimeOffset? AwardCountedAt { get; init; }
 }
 
 /// <summary>Points expired (written by the expiry sweep).</summary>

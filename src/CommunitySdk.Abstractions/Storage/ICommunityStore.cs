@@ -36,7 +36,10 @@ public interface ICommunityStore
     /// <returns>The activities.</returns>
     IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, CancellationToken cancellationToken = default);
 
-    /// <summary>A member's activities, newest first.</summary>
+    /// <summary>
+    /// A member's activities, newest first: those the member did, and those whose events concern the member (an
+    /// inviter's reward recorded with the invitee's order). Points history pages are read from here.
+    /// </summary>
     /// <param name="community">The community.</param>
     /// <param name="member">The member.</param>
     /// <param name="page">The page.</param>
@@ -109,3 +112,31 @@ public interface ICommunityWriteSession : IAsyncDisposable
 /// <param name="Event">The event.</param>
 /// <param name="Attempts">Failed delivery attempts so far.</param>
 public sealed record OutboxEntry(long Id, CommunityEvent Event, int Attempts);
+
+/// <summary>
+/// Snapshots of a community's projection state, so a process starts from the newest snapshot and folds only the
+/// log after it. The SDK writes them in the background and reads the newest at start; a provider keeps at least
+/// the newest two, and saves atomically (a crash while saving leaves the previous one valid). Optional: a store
+/// without it starts every community with a full fold.
+/// </summary>
+public interface ICommunitySnapshotStore
+{
+    /// <summary>Saves a snapshot, atomically; older ones beyond the newest two may be dropped.</summary>
+    /// <param name="snapshot">The snapshot.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task.</returns>
+    ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest snapshot of a community, or <see langword="null"/>.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The snapshot, if any.</returns>
+    ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A community's projection state at a log position, in the SDK's versioned binary format.</summary>
+/// <param name="Community">The community.</param>
+/// <param name="Position">The id of the last activity the state covers.</param>
+/// <param name="TakenAt">When it was taken.</param>
+/// <param name="Data">The serialized state (opaque to stores).</param>
+public sealed record CommunitySnapshot(CommunityId Community, long Position, DateTimeOffset TakenAt, byte[] Data);

@@ -235,6 +235,7 @@ internal static class CommunityHttp
         InsufficientPointsException e => Problem(StatusCodes.Status422UnprocessableEntity, "Not enough points", e.Message, Field(e)),
         CommunityValidationException e => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Reason] }, detail: e.Message, title: "Invalid request"),
         UnknownCommunityException => Problem(StatusCodes.Status404NotFound, "Community not found", "No such community."),
+        ProjectionFaultedException e => Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", e.Message),
         CommunityLimitExceededException e => Problem(StatusCodes.Status422UnprocessableEntity, "Limit reached", e.Message, new Dictionary<string, object?> { ["limit"] = e.Limit, ["maximum"] = e.Maximum }),
         MemberNotFoundException e => Problem(StatusCodes.Status404NotFound, "Member not found", e.Message),
         IdempotencyConflictException e => Problem(StatusCodes.Status409Conflict, "Idempotency key reused", e.Message),

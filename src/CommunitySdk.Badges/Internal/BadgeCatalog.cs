@@ -100,6 +100,9 @@ internal sealed class BadgeCatalog
         }
     }
 
+    /// <summary>Text of what shapes the fold (for the snapshot's rules check): leaves by slot, and which badge each serves.</summary>
+    public string Fingerprint => string.Join(';', Leaves.Select((l, i) => $"{l.GetType().Name}:{l.Target}:{l.Unit}:{Badges[BadgeOfLeaf[i]].Info.Id}"));
+
     /// <summary>Each badge's leaf slots (reset after a repeatable grant).</summary>
     public int[][] SlotsOfBadge { get; }
 

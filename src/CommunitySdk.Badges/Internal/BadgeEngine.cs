@@ -1,5 +1,15 @@
 namespace CommunitySdk.Badges.Internal;
 
+/// <summary>Where the fold writes leaf states: the projection's committed state, or a reactor's working copies.</summary>
+internal interface ILeafWriter
+{
+    /// <summary>The member's leaf state to change.</summary>
+    LeafState Writable(MemberId member, int slot);
+
+    /// <summary>A leaf of <paramref name="badge"/> changed for the member (a reactor evaluates it).</summary>
+    void Touched(MemberId member, int badge);
+}
+
 /// <summary>
 /// The one fold both the reactor (on working copies) and the projection (on committed state) run, so what a
 /// reactor decides and what the projection later holds cannot drift apart.
@@ -16,30 +26,31 @@ internal static class BadgeEngine
         IReadOnlyList<CommunityEvent> events,
         DateTimeOffset at,
         DateOnly localDate,
-        Func<MemberId, int, LeafState> stateFor,
-        CommunityFirsts firsts,
-        Action<MemberId, int>? touched)
+        ILeafWriter writer,
+        CommunityFirsts firsts)
     {
         if (catalog.ByActivityType.TryGetValue(activity.Type, out var leaves))
         {
-            Feed(catalog, leaves, new BadgeTrigger(activity, null, at, localDate), stateFor, firsts, touched);
+            Feed(catalog, leaves, new BadgeTrigger(activity, null, at, localDate), writer, firsts);
         }
 
-        if (catalog.ByEventType.Count == 0)
+        for (var i = 0; i < events.Count; i++)
         {
-            return;
-        }
-
-        foreach (var e in events)
-        {
+            var e = events[i];
             if (catalog.ByEventType.TryGetValue(e.GetType(), out leaves))
             {
-                Feed(catalog, leaves, new BadgeTrigger(activity, e, at, localDate), stateFor, firsts, touched);
+                Feed(catalog, leaves, new BadgeTrigger(activity, e, at, localDate), writer, firsts);
+            }
+
+            // A reversed activity no longer counts: the criteria of its type see the reversal (counts go down).
+            if (e is ActivityReversed reversed && catalog.ByActivityType.TryGetValue(reversed.SourceType, out leaves))
+            {
+                Feed(catalog, leaves, new BadgeTrigger(activity, e, at, localDate), writer, firsts);
             }
         }
     }
 
-    private static void Feed(BadgeCatalog catalog, Leaf[] leaves, BadgeTrigger trigger, Func<MemberId, int, LeafState> stateFor, CommunityFirsts firsts, Action<MemberId, int>? touched)
+    private static void Feed(BadgeCatalog catalog, Leaf[] leaves, BadgeTrigger trigger, ILeafWriter writer, CommunityFirsts firsts)
     {
         foreach (var leaf in leaves)
         {
@@ -48,8 +59,8 @@ internal static class BadgeEngine
                 continue;
             }
 
-            leaf.Apply(stateFor(member, leaf.Slot), trigger, firsts);
-            touched?.Invoke(member, catalog.BadgeOfLeaf[leaf.Slot]);
+            leaf.Apply(writer.Writable(member, leaf.Slot), trigger, firsts);
+            writer.Touched(member, catalog.BadgeOfLeaf[leaf.Slot]);
         }
     }
 }

@@ -13,11 +13,7 @@ internal sealed class BadgeReactor(BadgeCatalog catalog, BadgeProjection project
 
     public ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        if (!projection.Read(context.Community, c => { React(context, c); return true; }, false))
-        {
-            React(context, new CommunityBadges(catalog.Badges.Count)); // the community's first activity
-        }
-
+        React(context, projection.Of(context));
         return ValueTask.CompletedTask;
     }
 
@@ -36,31 +32,74 @@ internal sealed class BadgeReactor(BadgeCatalog catalog, BadgeProjection project
                 return;
         }
 
-        var work = new Workspace(committed);
-        var touched = new List<(MemberId Member, int Badge)>();
-        BadgeEngine.Fold(catalog, context.Activity, context.Events.ToArray(), context.EffectiveTime, context.LocalDate, work.Writable, new CommunityFirsts(committed.Firsts), (m, b) => touched.Add((m, b)));
-        if (touched.Count == 0)
+        // One scratch per thread, reused: the reactor runs synchronously and is never re-entered.
+        var work = _scratch ??= new Workspace();
+        work.Reset(committed);
+        try
+        {
+            React(context, committed, work);
+        }
+        finally
+        {
+            work.Reset(null);
+        }
+    }
+
+    [ThreadStatic]
+    private static Workspace? _scratch;
+
+    private void React(ActivityContext context, CommunityBadges committed, Workspace work)
+    {
+        BadgeEngine.Fold(catalog, context.Activity, context.Events, context.EffectiveTime, context.LocalDate, work, work.Firsts);
+        if (work.TouchedCount == 0)
         {
             return;
         }
 
+        // Each member the activity touched (usually one), their touched badges in prerequisite order.
         var clock = new Clock(context.EffectiveTime, context.LocalDate);
-        foreach (var group in touched.GroupBy(t => t.Member))
+        var queue = work.Queue;
+        var granted = work.Granted;
+        for (var i = 0; i < work.TouchedCount; i++)
         {
-            Evaluate(context, committed, work, group.Key, group.Select(t => t.Badge), clock);
+            var member = work.TouchedAt(i).Member;
+            if (work.IndexOfMember(member) < i)
+            {
+                continue; // evaluated with its first touch
+            }
+
+            queue.Clear();
+            granted.Clear();
+            for (var j = i; j < work.TouchedCount; j++)
+            {
+                if (work.TouchedAt(j).Member == member)
+                {
+                    Enqueue(queue, catalog.OrderPosition[work.TouchedAt(j).Badge]);
+                }
+            }
+
+            Evaluate(context, committed, work, member, queue, granted, clock);
+        }
+    }
+
+    /// <summary>Adds a badge's position to the sorted queue of positions, once.</summary>
+    private static void Enqueue(List<int> queue, int position)
+    {
+        var at = queue.BinarySearch(position);
+        if (at < 0)
+        {
+            queue.Insert(~at, position);
         }
     }
 
     /// <summary>Evaluates the touched badges of one member in prerequisite order, adding dependents of new grants.</summary>
-    private void Evaluate(ActivityContext context, CommunityBadges committed, Workspace work, MemberId member, IEnumerable<int> badges, Clock clock)
+    private void Evaluate(ActivityContext context, CommunityBadges committed, Workspace work, MemberId member, List<int> queue, List<int> granted, Clock clock)
     {
         var state = committed.Find(member);
-        var queue = new SortedSet<int>(badges.Select(b => catalog.OrderPosition[b]));
-        var granted = new HashSet<int>();
         while (queue.Count > 0)
         {
-            var badge = catalog.Badges[catalog.Order[queue.Min]];
-            queue.Remove(queue.Min);
+            var badge = catalog.Badges[catalog.Order[queue[0]]];
+            queue.RemoveAt(0);
             if (badge.Criterion is null)
             {
                 continue;
@@ -86,7 +125,7 @@ internal sealed class BadgeReactor(BadgeCatalog catalog, BadgeProjection project
         }
     }
 
-    private void Emit(ActivityContext context, CompiledBadge badge, MemberId member, int grants, HashSet<int> granted, SortedSet<int>? queue, bool backfill = false)
+    private void Emit(ActivityContext context, CompiledBadge badge, MemberId member, int grants, List<int> granted, List<int>? queue, bool backfill = false)
     {
         context.Emit(new BadgeEarned
         {
@@ -98,14 +137,27 @@ internal sealed class BadgeReactor(BadgeCatalog catalog, BadgeProjection project
             Backfill = backfill,
         });
         granted.Add(badge.Index);
-        foreach (var dependent in badge.Dependents)
+        if (queue is not null)
         {
-            queue?.Add(catalog.OrderPosition[dependent]);
+            foreach (var dependent in badge.Dependents)
+            {
+                Enqueue(queue, catalog.OrderPosition[dependent]);
+            }
         }
     }
 
-    private static bool Prerequisites(CompiledBadge badge, MemberBadges? state, HashSet<int> granted) =>
-        Array.TrueForAll(badge.Requires, r => granted.Contains(r) || (state?.Holds(r) ?? false));
+    private static bool Prerequisites(CompiledBadge badge, MemberBadges? state, List<int> granted)
+    {
+        foreach (var required in badge.Requires)
+        {
+            if (!granted.Contains(required) && state?.Holds(required) != true)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private void Grant(ActivityContext context, CommunityBadges committed)
     {
@@ -145,9 +197,9 @@ internal sealed class BadgeReactor(BadgeCatalog catalog, BadgeProjection project
     private void Backfill(ActivityContext context, CommunityBadges committed)
     {
         var clock = new Clock(context.EffectiveTime, context.LocalDate);
-        foreach (var (member, state) in committed.Members.OrderBy(m => m.Key.Value, StringComparer.Ordinal))
+        foreach (var (member, state) in committed.All().Select(m => (committed.Members.IdOf(m.Index), m.State)).OrderBy(m => m.Item1.Value, StringComparer.Ordinal).ToArray())
         {
-            var granted = new HashSet<int>();
+            var granted = new List<int>();
             foreach (var index in catalog.Order)
             {
                 var badge = catalog.Badges[index];
@@ -167,22 +219,80 @@ internal sealed class BadgeReactor(BadgeCatalog catalog, BadgeProjection project
             ? reason
             : throw new CommunityValidationException("reason", "is required");
 
-    /// <summary>Working copies of the leaves an activity changes, read over the committed state.</summary>
-    private sealed class Workspace(CommunityBadges committed) : ILeafReader
+    /// <summary>Working copies of the leaves an activity changes, read over the committed state, and what it touched.</summary>
+    private sealed class Workspace : ILeafReader, ILeafWriter
     {
-        private readonly Dictionary<(MemberId, int), LeafState> _copies = [];
+        private readonly List<(MemberId Member, int Slot, LeafState State)> _copies = new(4);
+        private readonly List<(MemberId Member, int Badge)> _touched = new(4);
+        private CommunityBadges _committed = null!;
 
-        public LeafState? Get(MemberId member, int slot) =>
-            _copies.TryGetValue((member, slot), out var copy) ? copy : committed.Get(member, slot);
+        /// <summary>Badges to evaluate, by prerequisite position (sorted).</summary>
+        public List<int> Queue { get; } = new(4);
+
+        /// <summary>Badges granted so far to the member being evaluated.</summary>
+        public List<int> Granted { get; } = new(2);
+
+        /// <summary>First-to-do claims of this activity, over the committed ones.</summary>
+        public CommunityFirsts Firsts { get; private set; } = new();
+
+        public void Reset(CommunityBadges? committed)
+        {
+            _committed = committed!;
+            _copies.Clear();
+            _touched.Clear();
+            Queue.Clear();
+            Granted.Clear();
+            if (committed is not null && !Firsts.IsEmptyOver(committed.Firsts))
+            {
+                Firsts = new CommunityFirsts(committed.Firsts);
+            }
+        }
+
+        public int TouchedCount => _touched.Count;
+
+        public (MemberId Member, int Badge) TouchedAt(int i) => _touched[i];
+
+        /// <summary>Where the member was first touched.</summary>
+        public int IndexOfMember(MemberId member)
+        {
+            for (var i = 0; i < _touched.Count; i++)
+            {
+                if (_touched[i].Member == member)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public LeafState? Get(MemberId member, int slot) => Find(member, slot) ?? _committed.Get(member, slot);
 
         public LeafState Writable(MemberId member, int slot)
         {
-            if (!_copies.TryGetValue((member, slot), out var copy))
+            if (Find(member, slot) is { } copy)
             {
-                _copies[(member, slot)] = copy = committed.Get(member, slot)?.Clone() ?? new LeafState();
+                return copy;
             }
 
+            copy = _committed.Get(member, slot)?.Clone() ?? new LeafState();
+            _copies.Add((member, slot, copy));
             return copy;
+        }
+
+        public void Touched(MemberId member, int badge) => _touched.Add((member, badge));
+
+        private LeafState? Find(MemberId member, int slot)
+        {
+            foreach (var (m, s, state) in _copies)
+            {
+                if (s == slot && m == member)
+                {
+                    return state;
+                }
+            }
+
+            return null;
         }
     }
 }

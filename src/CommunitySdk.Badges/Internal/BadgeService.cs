@@ -4,7 +4,6 @@ internal sealed class BadgeService(
     ICommunity community,
     BadgeCatalog catalog,
     BadgeProjection projection,
-    IProjectionSynchronizer sync,
     ICommunityCalendar calendar,
     TimeProvider time) : IBadgeService
 {
@@ -22,26 +21,23 @@ internal sealed class BadgeService(
     public async ValueTask<IReadOnlyList<MemberBadge>> GetBadgesAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read<IReadOnlyList<MemberBadge>>(communityId, c => Badges(c, member), []);
+        return await projection.ReadAsync<IReadOnlyList<MemberBadge>>(communityId, (c, _) => Badges(c, member), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<BadgeProgress>> GetProgressAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var clock = new Clock(now, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, calendar.GetTimeZone(communityId)).DateTime));
-        return projection.Read(communityId, c => Progress(c, member, clock), Progress(new CommunityBadges(catalog.Badges.Count), member, clock));
+        var clock = new Clock(now, calendar.LocalDate(communityId, now));
+        return await projection.ReadAsync<IReadOnlyList<BadgeProgress>>(communityId, (c, _) => Progress(c, member, clock), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<BadgeRarity>> GetRarityAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read<IReadOnlyList<BadgeRarity>>(
+        return await projection.ReadAsync<IReadOnlyList<BadgeRarity>>(
             communityId,
-            c => catalog.Badges.Select(b => new BadgeRarity(b.Info, c.Holders[b.Index], c.MemberCount)).ToArray(),
-            catalog.Infos.Select(b => new BadgeRarity(b, 0, 0)).ToArray());
+            (c, _) => catalog.Badges.Select(b => new BadgeRarity(b.Info, c.Holders[b.Index], c.MemberCount)).ToArray(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The member a backfill is recorded under (it concerns the whole community).</summary>

@@ -137,15 +137,21 @@ internal abstract class Leaf(double target) : Node
 /// <summary>Which activity types some member has already done, for first-to-do badges.</summary>
 internal sealed class CommunityFirsts
 {
-    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly CommunityFirsts? _committed;
+    private HashSet<string>? _done; // a unit of work's overlay rarely claims anything
 
     public CommunityFirsts(CommunityFirsts? committed = null) => _committed = committed;
 
-    /// <summary>Marks the type done; true when nobody had done it before.</summary>
-    public bool TryClaim(string type) => (_committed is null || !_committed.IsDone(type)) && _done.Add(type);
+    /// <summary>Whether this overlay claimed nothing (it can serve the next unit of work of the same community).</summary>
+    public bool IsEmptyOver(CommunityFirsts committed) => _committed == committed && _done is null;
 
-    private bool IsDone(string type) => _done.Contains(type);
+    /// <summary>The types done (a snapshot writes them).</summary>
+    public IEnumerable<string> Done => _done ?? [];
+
+    /// <summary>Marks the type done; true when nobody had done it before.</summary>
+    public bool TryClaim(string type) => (_committed is null || !_committed.IsDone(type)) && (_done ??= new(StringComparer.Ordinal)).Add(type);
+
+    private bool IsDone(string type) => _done?.Contains(type) == true;
 }
 
 internal sealed class CountLeaf(string type, double target, TimeSpan? window) : Leaf(target)
@@ -156,6 +162,12 @@ internal sealed class CountLeaf(string type, double target, TimeSpan? window) : 
 
     public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts)
     {
+        if (trigger.Event is ActivityReversed reversed)
+        {
+            Uncount(state, reversed.SourceOccurredAt);
+            return;
+        }
+
         state.Value++;
         if (window is null)
         {
@@ -166,6 +178,16 @@ internal sealed class CountLeaf(string type, double target, TimeSpan? window) : 
         state.Ring ??= new DateTimeOffset[Math.Max(1, (int)Math.Ceiling(Target))];
         state.Ring[state.Head] = trigger.At;
         state.Head = (state.Head + 1) % state.Ring.Length;
+    }
+
+    /// <summary>Takes a reversed activity out of the count (and out of the window's times, when it is still there).</summary>
+    private static void Uncount(LeafState state, DateTimeOffset at)
+    {
+        state.Value = Math.Max(0, state.Value - 1);
+        if (state.Ring is { } ring && Array.IndexOf(ring, at) is var i and >= 0)
+        {
+            ring[i] = default;
+        }
     }
 
     public override double Current(LeafState? state, Clock now)
@@ -199,6 +221,11 @@ internal sealed class StreakLeaf(string type, double days) : Leaf(days)
 
     public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts)
     {
+        if (trigger.Event is ActivityReversed)
+        {
+            return; // a streak is not unmade by a reversal
+        }
+
         var day = trigger.LocalDate;
         if (state.Value > 0 && day <= state.Last)
         {
@@ -234,13 +261,19 @@ internal sealed class PointsLeaf(string currency, double target) : Leaf(target)
 
 internal sealed class ReferralLeaf(double target) : Leaf(target)
 {
-    public override IEnumerable<Type> EventTypes => [typeof(ReferralQualified)];
+    public override IEnumerable<Type> EventTypes => [typeof(ReferralQualified), typeof(ReferralReversed)];
 
     public override string Unit => "qualified referrals";
 
-    public override MemberId? Subject(BadgeTrigger trigger) => (trigger.Event as ReferralQualified)?.Inviter;
+    public override MemberId? Subject(BadgeTrigger trigger) => trigger.Event switch
+    {
+        ReferralQualified q => q.Inviter,
+        ReferralReversed r => r.Inviter,
+        _ => null,
+    };
 
-    public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts) => state.Value++;
+    public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts) =>
+        state.Value = trigger.Event is ReferralReversed ? Math.Max(0, state.Value - 1) : state.Value + 1;
 }
 
 internal sealed class TierLeaf(IReadOnlyCollection<string> tiers) : Leaf(1)
@@ -273,13 +306,23 @@ internal sealed class DistinctLeaf(string type, string attribute, double target)
     public override string Unit => $"distinct {attribute}";
 
     public override MemberId? Subject(BadgeTrigger trigger) =>
-        trigger.Activity.GetAttribute(attribute) is { Length: > 0 } ? trigger.Activity.Member : null;
+        trigger.Event is null && trigger.Activity.GetAttribute(attribute) is { Length: > 0 } ? trigger.Activity.Member : null;
 
     public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts)
     {
+        if (state.Value >= Target)
+        {
+            state.Set = null; // reached: only the count matters now, so the values need not be kept
+            return;
+        }
+
         state.Set ??= new HashSet<string>(StringComparer.Ordinal);
         state.Set.Add(trigger.Activity.GetAttribute(attribute)!);
         state.Value = state.Set.Count;
+        if (state.Value >= Target)
+        {
+            state.Set = null;
+        }
     }
 }
 
@@ -291,7 +334,7 @@ internal sealed class FirstLeaf(string type) : Leaf(1)
 
     public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts)
     {
-        if (firsts.TryClaim(type))
+        if (trigger.Event is null && firsts.TryClaim(type))
         {
             state.Value = 1;
         }
@@ -306,6 +349,13 @@ internal sealed class CustomLeaf(IBadgeCriterion criterion) : Leaf(criterion.Tar
 
     public override string Unit => criterion.Name;
 
-    public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts) =>
+    public override void Fold(LeafState state, BadgeTrigger trigger, CommunityFirsts firsts)
+    {
+        if (trigger.Event is ActivityReversed && !criterion.EventTypes.Contains(typeof(ActivityReversed)))
+        {
+            return; // reversals reach a host criterion only when it subscribes to them
+        }
+
         state.Value = criterion.Fold(state.Value, trigger);
+    }
 }

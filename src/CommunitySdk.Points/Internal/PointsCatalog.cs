@@ -8,9 +8,11 @@ internal sealed class PointsCatalog
     public PointsCatalog(IOptions<PointsOptions> options)
     {
         var value = options.Value; // validated here
-        FirstDayOfWeek = value.FirstDayOfWeek;
+        Options = value;
         Currencies = value.Currencies.ToDictionary(c => c.Name, StringComparer.Ordinal);
         CurrencyOrder = value.Currencies.Select(c => c.Name).ToArray();
+        _currencyIndex = CurrencyOrder.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        _hasLots = value.Currencies.Select(c => c.Expiry != ExpiryMode.Never || c.PendingDays > 0).ToArray();
         var rules = new Dictionary<string, List<ResolvedRule>>(StringComparer.Ordinal);
         foreach (var rule in value.Rules)
         {
@@ -31,18 +33,72 @@ internal sealed class PointsCatalog
             AddLimit(CapScope("currency", currency.Name, daily: false), currency.WeeklyCap);
         }
 
-        RulesByType = rules.ToDictionary(r => r.Key, r => (IReadOnlyList<ResolvedRule>)r.Value, StringComparer.Ordinal);
+        RulesByType = rules.ToDictionary(r => r.Key, r => r.Value.ToArray(), StringComparer.Ordinal);
+        _firstTimeRules = rules.Values.SelectMany(r => r).Where(r => r.Rule.FirstTimeOnly).Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        ScopeNames = [.. CapLimits.Keys.Order(StringComparer.Ordinal)];
+        _scopeIndex = ScopeNames.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
+        ScopeLimits = ScopeNames.Select(s => CapLimits[s]).ToArray();
+        foreach (var resolved in rules.Values.SelectMany(r => r))
+        {
+            var caps = new List<RuleCap>(4);
+            void Add(string scope, bool daily)
+            {
+                if (CapLimits.TryGetValue(scope, out var limit))
+                {
+                    caps.Add(new RuleCap(scope, _scopeIndex[scope], daily, limit));
+                }
+            }
+
+            Add(CapScope("rule", resolved.Id, daily: true), daily: true);
+            Add(CapScope("rule", resolved.Id, daily: false), daily: false);
+            if (!resolved.Rule.ExemptFromCurrencyCap)
+            {
+                Add(CapScope("currency", resolved.Currency.Name, daily: true), daily: true);
+                Add(CapScope("currency", resolved.Currency.Name, daily: false), daily: false);
+            }
+
+            resolved.Caps = [.. caps];
+        }
     }
+
+    private readonly Dictionary<string, int> _currencyIndex;
+    private readonly bool[] _hasLots;
+    private readonly Dictionary<string, int> _firstTimeRules;
+    private readonly Dictionary<string, int> _scopeIndex;
+
+    public PointsOptions Options { get; }
+
+    /// <summary>Cap scopes in a stable order; counters refer to them by index.</summary>
+    public IReadOnlyList<string> ScopeNames { get; }
+
+    public decimal[] ScopeLimits { get; }
+
+    public int CurrencyIndex(string currency) => _currencyIndex.TryGetValue(currency, out var index) ? index : throw new CommunityValidationException("currency", $"'{currency}' is not a declared currency");
+
+    /// <summary>Whether a currency keeps lots (it has pending days or expiry).</summary>
+    public bool HasLots(int currency) => _hasLots[currency];
+
+    public int ScopeIndex(string scope) => _scopeIndex.TryGetValue(scope, out var index) ? index : -1;
+
+    /// <summary>The bit of a first-time-only rule, or -1 for other rules.</summary>
+    public int FirstTimeRuleIndex(string ruleId) => _firstTimeRules.TryGetValue(ruleId, out var index) ? index : -1;
+
+    /// <summary>Text of everything that shapes the fold (for the snapshot's rules check).</summary>
+    public string Fingerprint => string.Join(
+        ';',
+        CurrencyOrder.Select(c => $"{c}:{_hasLots[_currencyIndex[c]]}")
+            .Concat(ScopeNames)
+            .Concat(_firstTimeRules.OrderBy(r => r.Value).Select(r => r.Key))
+            .Append(Options.RecreditWindow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Append(Options.MaxWithheldPerPeriod.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public IReadOnlyDictionary<string, CurrencyDefinition> Currencies { get; }
 
     public IReadOnlyList<string> CurrencyOrder { get; }
 
-    public IReadOnlyDictionary<string, IReadOnlyList<ResolvedRule>> RulesByType { get; }
+    public IReadOnlyDictionary<string, ResolvedRule[]> RulesByType { get; }
 
     public Dictionary<string, decimal> CapLimits { get; } = new(StringComparer.Ordinal);
-
-    public DayOfWeek FirstDayOfWeek { get; }
 
     public static string RuleId(PointsRule rule, PointsOptions options) =>
         rule.Id ?? (options.Rules.Count(r => r.Id is null && r.ActivityType == rule.ActivityType) > 1 ? $"{rule.ActivityType}:{RuleCurrency(rule, options)}" : rule.ActivityType);
@@ -73,5 +129,12 @@ internal sealed class PointsCatalog
     }
 }
 
-/// <summary>A rule with its id and currency resolved.</summary>
-internal sealed record ResolvedRule(PointsRule Rule, string Id, CurrencyDefinition Currency);
+/// <summary>A rule with its id, currency and caps resolved.</summary>
+internal sealed record ResolvedRule(PointsRule Rule, string Id, CurrencyDefinition Currency)
+{
+    /// <summary>The caps its awards count against: the rule's own, then its currency's (unless exempt).</summary>
+    public RuleCap[] Caps { get; set; } = [];
+}
+
+/// <summary>A cap an award of a rule counts against: its scope (name and index), whether daily or weekly, its limit.</summary>
+internal readonly record struct RuleCap(string Scope, int ScopeIndex, bool Daily, decimal Limit);

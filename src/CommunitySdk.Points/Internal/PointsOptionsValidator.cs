@@ -86,6 +86,21 @@ internal sealed class PointsOptionsValidator : IValidateOptions<PointsOptions>
             }
         }
 
+        if (options.Rules.Count(r => r.FirstTimeOnly) > 64)
+        {
+            failures.Add("Points:Rules: at most 64 rules may be FirstTimeOnly.");
+        }
+
+        if (options.RecreditWindow < TimeSpan.FromDays(1) || options.RecreditWindow > TimeSpan.FromDays(365))
+        {
+            failures.Add("Points:RecreditWindow must be between 1 and 365 days.");
+        }
+
+        if (options.MaxWithheldPerPeriod is < 0 or > 10_000)
+        {
+            failures.Add("Points:MaxWithheldPerPeriod must be between 0 and 10000.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

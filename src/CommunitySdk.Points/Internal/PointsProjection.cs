@@ -1,134 +1,217 @@
-using System.Collections.Concurrent;
+using CommunitySdk.Projections;
 
 namespace CommunitySdk.Points.Internal;
 
-/// <summary>
-/// Points folded from committed events, per community: each member's working state, their ledger history,
-/// and which award entries each source activity produced (for reversals).
-/// </summary>
-internal sealed class PointsProjection : ICommunityProjection
+/// <summary>All points state of one community: each member's <see cref="MemberPoints"/>, by the member's dense index.</summary>
+internal sealed class PointsState
 {
-    private readonly ConcurrentDictionary<CommunityId, CommunityPoints> _communities = new();
+    private MemberPoints?[] _members = new MemberPoints?[64];
 
-    public void Apply(CommittedActivity committed)
+    /// <summary>
+    /// Awards made for an activity by another activity (a referral reward on approval, a re-credit), by the source's
+    /// idempotency key, within the reversal window: reversing the source takes them back too. The source's own
+    /// awards are in its events.
+    /// </summary>
+    public Dictionary<string, List<PointsAwarded>> Deferred { get; } = new(StringComparer.Ordinal);
+
+    public Queue<(DateTimeOffset At, string SourceKey)> DeferredByAge { get; } = new();
+
+    public int Capacity => _members.Length;
+
+    /// <summary>The member's points, or <see langword="null"/> when they have none (or the index is -1).</summary>
+    public MemberPoints? Find(int member) => member >= 0 && member < _members.Length ? _members[member] : null;
+
+    public MemberPoints GetOrAdd(int member, PointsCatalog catalog)
     {
-        CommunityPoints? points = null;
-        foreach (var e in committed.Events)
+        if (member >= _members.Length)
         {
+            Array.Resize(ref _members, Math.Max(member + 1, _members.Length * 2));
+        }
+
+        return _members[member] ??= new MemberPoints(catalog);
+    }
+
+    public void Set(int member, MemberPoints points)
+    {
+        if (member >= _members.Length)
+        {
+            Array.Resize(ref _members, Math.Max(member + 1, _members.Length * 2));
+        }
+
+        _members[member] = points;
+    }
+
+    public IEnumerable<int> WithPoints()
+    {
+        for (var i = 0; i < _members.Length; i++)
+        {
+            if (_members[i] is not null)
+            {
+                yield return i;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Folds points events into each member's bounded state. The ledger (every entry) is not kept: it is the log, read
+/// page by page for history queries.
+/// </summary>
+internal sealed class PointsProjection(PointsCatalog catalog, ICommunityCalendar calendar, Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions> community) : CommunityProjection<PointsState>
+{
+    public override string Name => "points";
+
+    public override string RulesFingerprint => catalog.Fingerprint;
+
+    public override bool SupportsSnapshots => true;
+
+    protected override PointsState Create(CommunityId community, CommunityMembers members) => new();
+
+    protected override void Apply(PointsState state, CommittedActivity committed, CommunityMembers members)
+    {
+        if (state.DeferredByAge.Count > 0)
+        {
+            PruneDeferred(state, committed.EffectiveTime);
+        }
+
+        MemberPoints? last = null;
+        var events = committed.Events; // indexed: a foreach over the interface would allocate an enumerator
+        for (var n = 0; n < events.Count; n++)
+        {
+            var e = events[n];
             if (e is not (PointsLedgerEvent or PointsWithheld or PointsWithheldCancelled or PointsExpiring))
             {
                 continue;
             }
 
-            points ??= Get(committed.Activity.Community);
-            lock (points.Sync)
+            last = state.GetOrAdd(members.IndexOf(e.Member), catalog);
+            last.Apply(e);
+            if (e is PointsAwarded award && !string.Equals(award.SourceKey, committed.Activity.IdempotencyKey, StringComparison.Ordinal))
             {
-                if (!points.Members.TryGetValue(e.Member, out var member))
+                if (!state.Deferred.TryGetValue(award.SourceKey, out var deferred))
                 {
-                    points.Members[e.Member] = member = new MemberPoints();
+                    state.Deferred[award.SourceKey] = deferred = [];
                 }
 
-                member.Apply(e);
-                switch (e)
+                deferred.Add(award);
+                state.DeferredByAge.Enqueue((award.OccurredAt, award.SourceKey));
+            }
+
+            if (last.Caps is { Count: > 8 } || last.Withheld is { Count: > 4 })
+            {
+                var window = catalog.Options.RecreditWindow;
+                var oldest = committed.EffectiveTime - window;
+                last.Prune(calendar.LocalDate(committed.Activity.Community, oldest).AddDays(-7), oldest);
+            }
+        }
+    }
+
+    /// <summary>Forgets deferred awards whose source can no longer be reversed.</summary>
+    private void PruneDeferred(PointsState state, DateTimeOffset now)
+    {
+        var horizon = now - community.CurrentValue.ReversalWindow - TimeSpan.FromDays(1);
+        while (state.DeferredByAge.TryPeek(out var oldest) && oldest.At < horizon)
+        {
+            state.DeferredByAge.Dequeue();
+            if (state.Deferred.TryGetValue(oldest.SourceKey, out var list))
+            {
+                list.RemoveAll(a => a.OccurredAt < horizon);
+                if (list.Count == 0)
                 {
-                    case PointsLedgerEvent ledger:
-                        if (!points.History.TryGetValue(e.Member, out var history))
-                        {
-                            points.History[e.Member] = history = [];
-                        }
-
-                        history.Add(new LedgerEntry(e.ActivityId, e.Index, ledger.Currency, ledger.Amount, KindOf(ledger), ledger.Reason, e.OccurredAt, (ledger as PointsAwarded)?.ExpiresAt));
-                        var earned = ledger switch
-                        {
-                            PointsAwarded a => a.Amount,
-                            PointsReversed r => r.Amount - r.Unrecovered, // the whole award stops counting as earned
-                            _ => 0m,
-                        };
-                        if (earned != 0)
-                        {
-                            if (!points.Earned.TryGetValue(e.Member, out var deltas))
-                            {
-                                points.Earned[e.Member] = deltas = [];
-                            }
-
-                            // A reversal takes back the award in the window the award was earned in.
-                            var at = ledger is PointsReversed reversed && points.Awards.TryGetValue((reversed.ReversedActivityId, reversed.ReversedIndex), out var original)
-                                ? original.OccurredAt
-                                : e.OccurredAt;
-                            deltas.Add((at, ledger.Currency, earned));
-                        }
-
-                        if (ledger is PointsAwarded award)
-                        {
-                            points.Awards[(e.ActivityId, e.Index)] = award;
-                            Index(points.BySource, award.SourceKey, new EntryRef(e.Member, e.ActivityId, e.Index));
-                        }
-
-                        break;
-                    case PointsWithheld withheld:
-                        Index(points.BySource, withheld.SourceKey, new EntryRef(e.Member, e.ActivityId, e.Index, Withheld: true));
-                        break;
+                    state.Deferred.Remove(oldest.SourceKey);
                 }
             }
         }
     }
 
-    public void Reset(CommunityId community) => _communities.TryRemove(community, out _);
-
-    /// <summary>A copy of a member's working state, for a unit of work to change.</summary>
-    public MemberPoints WorkingCopy(CommunityId community, MemberId member) => Read(community, p => p.Members.TryGetValue(member, out var m) ? m.Clone() : new MemberPoints(), new MemberPoints());
-
-    public T Read<T>(CommunityId community, Func<CommunityPoints, T> read, T empty)
+    protected override void Write(PointsState state, SnapshotWriter writer)
     {
-        if (!_communities.TryGetValue(community, out var points))
+        var members = state.WithPoints().ToArray();
+        writer.Write(members.Length);
+        foreach (var member in members)
         {
-            return empty;
+            writer.Write(member);
+            state.Find(member)!.Write(writer);
         }
 
-        lock (points.Sync)
+        writer.Write(state.DeferredByAge.Count);
+        foreach (var (at, key) in state.DeferredByAge)
         {
-            return read(points);
+            writer.Write(at);
+            writer.Write(key);
+        }
+
+        writer.Write(state.Deferred.Count);
+        foreach (var (key, awards) in state.Deferred)
+        {
+            writer.Write(key);
+            writer.Write(awards.Count);
+            foreach (var a in awards)
+            {
+                writer.Write(a.Member.Value);
+                writer.Write(a.ActivityId);
+                writer.Write(a.Index);
+                writer.Write(a.Currency);
+                writer.Write(a.Amount);
+                writer.Write(a.OccurredAt);
+                writer.Write(a.CountsAt);
+                writer.Write(a.CapUses.Count);
+                foreach (var cap in a.CapUses)
+                {
+                    writer.Write(cap.Scope);
+                    writer.Write(cap.Period);
+                    writer.Write(cap.Amount);
+                }
+            }
         }
     }
 
-    private static void Index(Dictionary<string, List<EntryRef>> index, string key, EntryRef entry)
+    protected override PointsState Read(CommunityId community, CommunityMembers members, SnapshotReader reader)
     {
-        if (!index.TryGetValue(key, out var list))
+        var state = new PointsState();
+        for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            index[key] = list = [];
+            var member = reader.ReadInt32();
+            state.Set(member, MemberPoints.Read(catalog, reader));
         }
 
-        list.Add(entry);
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            state.DeferredByAge.Enqueue((reader.ReadDateTimeOffset(), reader.ReadString()));
+        }
+
+        for (var count = reader.ReadInt32(); count > 0; count--)
+        {
+            var key = reader.ReadString();
+            var awards = new List<PointsAwarded>();
+            for (var n = reader.ReadInt32(); n > 0; n--)
+            {
+                var (member, activityId, index, currency, amount, at, countsAt) = (reader.ReadString(), reader.ReadInt64(), reader.ReadInt32(), reader.ReadString(), reader.ReadDecimal(), reader.ReadDateTimeOffset(), reader.ReadNullableDateTimeOffset());
+                var caps = new CapUse[reader.ReadInt32()];
+                for (var i = 0; i < caps.Length; i++)
+                {
+                    caps[i] = new CapUse(reader.ReadString(), reader.ReadDateOnly(), reader.ReadDecimal());
+                }
+
+                awards.Add(new PointsAwarded
+                {
+                    Community = community,
+                    Member = new MemberId(member),
+                    ActivityId = activityId,
+                    Index = index,
+                    Currency = currency,
+                    Amount = amount,
+                    OccurredAt = at,
+                    CountsAt = countsAt,
+                    CapUses = caps,
+                    Reason = string.Empty,
+                    SourceKey = key,
+                });
+            }
+
+            state.Deferred[key] = awards;
+        }
+
+        return state;
     }
-
-    private static string KindOf(PointsLedgerEvent e) => e switch
-    {
-        PointsAwarded => "Awarded",
-        PointsSpent => "Spent",
-        PointsDeducted => "Deducted",
-        PointsReversed => "Reversed",
-        PointsExpired => "Expired",
-        _ => e.GetType().Name,
-    };
-
-    private CommunityPoints Get(CommunityId community) => _communities.GetOrAdd(community, static _ => new CommunityPoints());
-}
-
-/// <summary>An award (or withheld record) produced for a source activity.</summary>
-internal sealed record EntryRef(MemberId Member, long ActivityId, int Index, bool Withheld = false);
-
-/// <summary>All points state of one community; read and written under <see cref="Sync"/>.</summary>
-internal sealed class CommunityPoints
-{
-    public Lock Sync { get; } = new();
-
-    public Dictionary<MemberId, MemberPoints> Members { get; } = [];
-
-    public Dictionary<MemberId, List<LedgerEntry>> History { get; } = [];
-
-    public Dictionary<(long ActivityId, int Index), PointsAwarded> Awards { get; } = [];
-
-    public Dictionary<string, List<EntryRef>> BySource { get; } = new(StringComparer.Ordinal);
-
-    public Dictionary<MemberId, List<(DateTimeOffset At, string Currency, decimal Amount)>> Earned { get; } = [];
 }

@@ -20,7 +20,8 @@ internal sealed class PointsReactor(PointsEngine engine) : IActivityReactor
             case PointsActivityTypes.Spend:
                 engine.Spend(context);
                 break;
-            case PointsActivityTypes.Reverse:
+            case CommunityActivityTypes.Reverse:
+            case "points.reverse": // the command of earlier versions, in old logs
                 engine.Reverse(context);
                 break;
             case PointsActivityTypes.Expire:

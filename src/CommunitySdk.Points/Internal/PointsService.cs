@@ -1,4 +1,5 @@
 using System.Globalization;
+using CommunitySdk.Storage;
 
 namespace CommunitySdk.Points.Internal;
 
@@ -7,7 +8,7 @@ internal sealed class PointsService(
     PointsCatalog catalog,
     PointsProjection projection,
     PointsEngine engine,
-    IProjectionSynchronizer sync,
+    ICommunityStore store,
     TimeProvider time) : IPointsService
 {
     public ValueTask<ActivityOutcome> AwardAsync(CommunityId communityId, MemberId member, string currency, decimal amount, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
@@ -37,18 +38,20 @@ internal sealed class PointsService(
         return community.RecordCommandAsync(
             communityId,
             member,
-            PointsActivityTypes.Reverse,
+            CommunityActivityTypes.Reverse,
             idempotencyKey,
             cancellationToken,
-            (PointsActivityTypes.SourceAttribute, sourceIdempotencyKey),
-            (PointsActivityTypes.ReasonAttribute, reason));
+            (CommunityActivityTypes.SourceAttribute, sourceIdempotencyKey),
+            (CommunityActivityTypes.ReasonAttribute, reason));
     }
 
     public async ValueTask<int> SweepExpiryAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var due = projection.Read(communityId, p => p.Members.Where(m => engine.HasExpiryWork(m.Value, now)).Select(m => m.Key).ToArray(), []);
+        var due = await projection.ReadAsync(
+            communityId,
+            (p, members) => p.WithPoints().Where(m => engine.HasExpiryWork(p.Find(m)!, now)).Select(members.IdOf).ToArray(),
+            cancellationToken).ConfigureAwait(false);
         var written = 0;
         foreach (var member in due)
         {
@@ -71,20 +74,30 @@ internal sealed class PointsService(
     public async ValueTask<PointsBalance> GetBalanceAsync(CommunityId communityId, MemberId member, string currency, CancellationToken cancellationToken = default)
     {
         var definition = catalog.Currency(currency);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return projection.Read(communityId, p => Balance(p, member, definition.Name, now), new PointsBalance(definition.Name, 0, 0, 0));
+        return await projection.ReadAsync(communityId, (p, members) => Balance(p.Find(members.IndexOf(member)), catalog.CurrencyIndex(definition.Name), now), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<PointsBalance>> GetBalancesAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return catalog.CurrencyOrder
-            .Select(c => projection.Read(communityId, p => Balance(p, member, c, now), new PointsBalance(c, 0, 0, 0)))
-            .ToArray();
+        return await projection.ReadAsync<IReadOnlyList<PointsBalance>>(
+            communityId,
+            (p, members) =>
+            {
+                var state = p.Find(members.IndexOf(member));
+                var balances = new PointsBalance[catalog.CurrencyOrder.Count];
+                for (var c = 0; c < balances.Length; c++)
+                {
+                    balances[c] = Balance(state, c, now);
+                }
+
+                return balances;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The ledger is the log: a page of history reads the member's activities (and those that affected them) newest first.</summary>
     public async ValueTask<LedgerPage> GetHistoryAsync(CommunityId communityId, MemberId member, LedgerPageRequest? request = null, CancellationToken cancellationToken = default)
     {
         request ??= new LedgerPageRequest();
@@ -98,57 +111,52 @@ internal sealed class PointsService(
             catalog.Currency(request.Currency, "request.currency");
         }
 
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(
-            communityId,
-            p =>
+        var items = new List<LedgerEntry>(request.PageSize + 1);
+        var before = request.Before;
+        await foreach (var activity in HistoryAsync(communityId, member, before?.ActivityId + 1, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = activity.Events.Count - 1; i >= 0; i--)
             {
-                if (!p.History.TryGetValue(member, out var history))
+                if (activity.Events[i] is not PointsLedgerEvent ledger || ledger.Member != member
+                    || (request.Currency is not null && ledger.Currency != request.Currency)
+                    || (before is { } b && (ledger.ActivityId, ledger.Index).CompareTo((b.ActivityId, b.Index)) >= 0))
                 {
-                    return new LedgerPage([], null);
+                    continue;
                 }
 
-                var items = new List<LedgerEntry>(request.PageSize);
-                var more = false;
-                for (var i = history.Count - 1; i >= 0; i--)
-                {
-                    var entry = history[i];
-                    if ((request.Currency is not null && entry.Currency != request.Currency)
-                        || (request.Before is { } before && (entry.ActivityId, entry.Index).CompareTo((before.ActivityId, before.Index)) >= 0))
-                    {
-                        continue;
-                    }
+                items.Add(new LedgerEntry(ledger.ActivityId, ledger.Index, ledger.Currency, ledger.Amount, KindOf(ledger), ledger.Reason, ledger.OccurredAt, (ledger as PointsAwarded)?.ExpiresAt));
+            }
 
-                    if (items.Count == request.PageSize)
-                    {
-                        more = true;
-                        break;
-                    }
+            if (items.Count > request.PageSize)
+            {
+                break;
+            }
+        }
 
-                    items.Add(entry);
-                }
+        var more = items.Count > request.PageSize;
+        if (more)
+        {
+            items.RemoveRange(request.PageSize, items.Count - request.PageSize);
+        }
 
-                return new LedgerPage(items, more ? request with { Before = new LedgerCursor(items[^1].ActivityId, items[^1].Index) } : null);
-            },
-            new LedgerPage([], null));
+        return new LedgerPage(items, more ? request with { Before = new LedgerCursor(items[^1].ActivityId, items[^1].Index) } : null);
     }
 
     public async ValueTask<IReadOnlyList<ExpiringLot>> GetUpcomingExpiriesAsync(CommunityId communityId, MemberId member, string currency, CancellationToken cancellationToken = default)
     {
-        var definition = catalog.Currency(currency);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
+        var index = catalog.CurrencyIndex(catalog.Currency(currency).Name);
         var now = time.GetUtcNow();
-        return projection.Read<IReadOnlyList<ExpiringLot>>(
+        return await projection.ReadAsync<IReadOnlyList<ExpiringLot>>(
             communityId,
-            p => p.Members.TryGetValue(member, out var m)
-                ? m.Lots.Where(l => l.Currency == definition.Name && l.ExpiresAt is { } at && at > now)
-                    .OrderBy(l => l.ExpiresAt).ThenBy(l => l.ActivityId)
-                    .Select(l => new ExpiringLot(l.Currency, l.Remaining, l.ExpiresAt!.Value, l.AwardedAt))
-                    .ToArray()
-                : [],
-            []);
+            (p, members) => (p.Find(members.IndexOf(member))?.Lots ?? [])
+                .Where(l => l.Currency == index && l.ExpiresAt is { } at && at > now)
+                .OrderBy(l => l.ExpiresAt).ThenBy(l => l.ActivityId)
+                .Select(l => new ExpiringLot(currency, l.Remaining, l.ExpiresAt!.Value, l.AwardedAt))
+                .ToArray(),
+            cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Awards counted in the window minus reversals of them, read from the member's log back to the window's start.</summary>
     public async ValueTask<decimal> GetEarnedAsync(CommunityId communityId, MemberId member, string currency, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken = default)
     {
         var definition = catalog.Currency(currency);
@@ -157,24 +165,71 @@ internal sealed class PointsService(
             throw new CommunityValidationException("windowEnd", "must not be before windowStart");
         }
 
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(
-            communityId,
-            p => p.Earned.TryGetValue(member, out var deltas)
-                ? deltas.Where(d => d.Currency == definition.Name && d.At >= windowStart && d.At < windowEnd).Sum(d => d.Amount)
-                : 0m,
-            0m);
+        var earned = 0m;
+        await foreach (var activity in HistoryAsync(communityId, member, null, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var e in activity.Events)
+            {
+                if (e is not PointsLedgerEvent ledger || ledger.Member != member || ledger.Currency != definition.Name)
+                {
+                    continue;
+                }
+
+                var (at, amount) = ledger switch
+                {
+                    PointsAwarded a => (a.CountsAt ?? a.OccurredAt, a.Amount),
+                    PointsReversed r => (r.AwardCountedAt ?? r.OccurredAt, r.Amount - r.Unrecovered), // the whole award stops counting as earned
+                    _ => (default, 0m),
+                };
+                if (amount != 0 && at >= windowStart && at < windowEnd)
+                {
+                    earned += amount;
+                }
+            }
+
+            // Newest first: an award counted in the window is recorded after the window starts (a day allows for clock skew
+            // and late arrivals), and a reversal after its award, so nothing older can count.
+            if (activity.RecordedAt < windowStart.AddDays(-1))
+            {
+                break;
+            }
+        }
+
+        return earned;
     }
 
-    private static PointsBalance Balance(CommunityPoints points, MemberId member, string currency, DateTimeOffset now)
+    private async IAsyncEnumerable<CommittedActivity> HistoryAsync(CommunityId communityId, MemberId member, long? before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!points.Members.TryGetValue(member, out var state))
+        ActivityPageRequest? page = new(ActivityPageRequest.MaxPageSize, before);
+        await projection.ReadAsync(communityId, static (_, _) => 0, cancellationToken).ConfigureAwait(false); // the community exists and is readable
+        while (page is not null)
         {
-            return new PointsBalance(currency, 0, 0, 0);
+            var result = await store.GetMemberActivitiesAsync(communityId, member, page, cancellationToken).ConfigureAwait(false);
+            foreach (var activity in result.Items)
+            {
+                yield return activity;
+            }
+
+            page = result.Next;
+        }
+    }
+
+    private PointsBalance Balance(MemberPoints? state, int currency, DateTimeOffset now)
+    {
+        var name = catalog.CurrencyOrder[currency];
+        if (state is null)
+        {
+            return new PointsBalance(name, 0, 0, 0);
+        }
+
+        var total = state.Total(currency);
+        if (!catalog.HasLots(currency))
+        {
+            return new PointsBalance(name, total, Math.Max(total, 0), 0);
         }
 
         decimal available = 0, pending = 0;
-        foreach (var lot in state.Lots)
+        foreach (var lot in state.Lots ?? [])
         {
             if (lot.Currency != currency || lot.IsExpired(now))
             {
@@ -191,8 +246,18 @@ internal sealed class PointsService(
             }
         }
 
-        return new PointsBalance(currency, state.Total(currency), available, pending);
+        return new PointsBalance(name, total, available, pending);
     }
+
+    private static string KindOf(PointsLedgerEvent e) => e switch
+    {
+        PointsAwarded => "Awarded",
+        PointsSpent => "Spent",
+        PointsDeducted => "Deducted",
+        PointsReversed => "Reversed",
+        PointsExpired => "Expired",
+        _ => e.GetType().Name,
+    };
 
     private ValueTask<ActivityOutcome> CommandAsync(string type, CommunityId communityId, MemberId member, string currency, decimal amount, string reason, string idempotencyKey, CancellationToken cancellationToken)
     {

@@ -19,29 +19,27 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
 
     public ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        projection.Read(context.Community, state =>
+        var state = projection.Of(context);
+        var members = CommunityMembers.Of(context);
+        switch (context.Activity.Type)
         {
-            switch (context.Activity.Type)
-            {
-                case CommunityActivityTypes.MemberJoined: OnJoin(context, state); break;
-                case ReferralActivityTypes.CreateCode: OnCreateCode(context, state); break;
-                case ReferralActivityTypes.SetCodeStatus: OnSetStatus(context, state); break;
-                case ReferralActivityTypes.Click: OnClick(context, state); break;
-                case ReferralActivityTypes.Approve: OnApprove(context, state); break;
-                case ReferralActivityTypes.Reject: OnReject(context, state); break;
-                case ReferralActivityTypes.Ban: OnBan(context, state); break;
-                case PointsActivityTypes.Reverse: OnReverse(context, state); break;
-                default:
-                    if (context.Activity.Type == _options.QualifyingActivityType)
-                    {
-                        OnQualifying(context, state);
-                    }
+            case CommunityActivityTypes.MemberJoined: OnJoin(context, state); break;
+            case ReferralActivityTypes.CreateCode: OnCreateCode(context, state); break;
+            case ReferralActivityTypes.SetCodeStatus: OnSetStatus(context, state); break;
+            case ReferralActivityTypes.Click: OnClick(context, state); break;
+            case ReferralActivityTypes.Approve: OnApprove(context, state, members); break;
+            case ReferralActivityTypes.Reject: OnReject(context, state); break;
+            case ReferralActivityTypes.Ban: OnBan(context, state, members); break;
+            case CommunityActivityTypes.Reverse or "points.reverse": OnReverse(context, state); break;
+            default:
+                if (context.Activity.Type == _options.QualifyingActivityType)
+                {
+                    OnQualifying(context, state, members);
+                }
 
-                    break;
-            }
+                break;
+        }
 
-            return 0;
-        });
         return ValueTask.CompletedTask;
     }
 
@@ -154,7 +152,7 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         context.Emit(new ReferralClicked { Member = code.Owner, Code = code.Code, VisitorId = visitor });
     }
 
-    private void OnQualifying(ActivityContext context, CommunityReferrals state)
+    private void OnQualifying(ActivityContext context, CommunityReferrals state, CommunityMembers members)
     {
         if (!state.Referrals.TryGetValue(context.Member, out var referral)
             || referral.Status != ReferralStatus.Joined
@@ -173,7 +171,7 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
             return;
         }
 
-        Reward(context, state, referral, key, approved: false);
+        Reward(context, state, members, referral, key, approved: false);
     }
 
     private List<string> FraudReasons(ActivityContext context, CommunityReferrals state, ReferralState referral)
@@ -192,15 +190,14 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
             reasons.Add($"more than {fraud.MaxConversionsPerFingerprint} referred conversions from one fingerprint");
         }
 
-        if (state.Codes.TryGetValue(CodeRules.Skeleton(referral.Code), out var code)
-            && code.JoinTimes.Take(referral.CodeJoinOrdinal + 1).Count(t => t > referral.JoinedAt - fraud.VelocityWindow) > fraud.MaxJoinsPerCodeInWindow)
+        if (referral.JoinsInWindow > fraud.MaxJoinsPerCodeInWindow)
         {
-            reasons.Add($"more than {fraud.MaxJoinsPerCodeInWindow} joins through code {code.Code} within {fraud.VelocityWindow}");
+            reasons.Add($"more than {fraud.MaxJoinsPerCodeInWindow} joins through code {referral.Code} within {fraud.VelocityWindow}");
         }
 
-        var month = projection.LocalDate(context.Community, context.EffectiveTime);
-        var rewardedThisMonth = state.RewardedAt.GetValueOrDefault(referral.Inviter)?
-            .Count(t => projection.LocalDate(context.Community, t) is var d && d.Year == month.Year && d.Month == month.Month) ?? 0;
+        var today = projection.LocalDate(context.Community, context.EffectiveTime);
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var rewardedThisMonth = state.RewardedThisMonth.TryGetValue(referral.Inviter, out var rewarded) && rewarded.Month == month ? rewarded.Count : 0;
         if (rewardedThisMonth >= fraud.MaxRewardedPerInviterPerMonth)
         {
             reasons.Add($"inviter reached the cap of {fraud.MaxRewardedPerInviterPerMonth} rewarded referrals this month");
@@ -209,7 +206,7 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         return reasons;
     }
 
-    private void Reward(ActivityContext context, CommunityReferrals state, ReferralState referral, string qualifyingKey, bool approved)
+    private void Reward(ActivityContext context, CommunityReferrals state, CommunityMembers members, ReferralState referral, string qualifyingKey, bool approved)
     {
         if (_awarder is not null && (_options.InviterReward > 0 || _options.InviteeReward > 0))
         {
@@ -219,7 +216,7 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
                 _awarder.Award(context, referral.Invitee, currency, _options.InviteeReward, "referral: welcome reward", qualifyingKey);
             }
 
-            var ancestors = state.Forest.Ancestors(state.Forest.IndexOf(referral.Invitee), _options.RewardLevels);
+            var ancestors = Ancestors(members, referral.Inviter, _options.RewardLevels);
             for (var level = 1; level <= ancestors.Count; level++)
             {
                 var amount = decimal.Floor(_options.InviterReward * _options.LevelShares[level - 1]);
@@ -233,10 +230,31 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         context.Emit(new ReferralRewarded { Member = referral.Invitee, Inviter = referral.Inviter, Approved = approved });
     }
 
-    private void OnApprove(ActivityContext context, CommunityReferrals state)
+    private void OnApprove(ActivityContext context, CommunityReferrals state, CommunityMembers members)
     {
         var referral = Held(context, state);
-        Reward(context, state, referral, referral.QualifyingKey!, approved: true);
+        Reward(context, state, members, referral, referral.QualifyingKey!, approved: true);
+    }
+
+    /// <summary>
+    /// The invitee's inviter and up to <paramref name="levels"/> - 1 of theirs, nearest first. The inviter is known
+    /// from the referral even when the invitee joined in this same batch and is not in the forest yet.
+    /// </summary>
+    private static List<MemberId> Ancestors(CommunityMembers members, MemberId inviter, int levels)
+    {
+        var result = new List<MemberId>(levels) { inviter };
+        var node = members.IndexOf(inviter);
+        if (node >= 0 && levels > 1)
+        {
+            Span<int> above = stackalloc int[Math.Min(levels - 1, 64)];
+            var count = members.Ancestors(node, above);
+            for (var i = 0; i < count; i++)
+            {
+                result.Add(members.IdOf(above[i]));
+            }
+        }
+
+        return result;
     }
 
     private static void OnReject(ActivityContext context, CommunityReferrals state)
@@ -251,17 +269,19 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         context.Emit(new ReferralRejected { Member = referral.Invitee, Inviter = referral.Inviter, Reason = reason });
     }
 
+    /// <summary>The reversed activity qualified a referral (its member's): the referral is reversed with it.</summary>
     private static void OnReverse(ActivityContext context, CommunityReferrals state)
     {
-        if (context.Activity.GetAttribute(PointsActivityTypes.SourceAttribute) is { } source
-            && state.ByQualifyingKey.TryGetValue(source, out var invitee)
-            && state.Referrals[invitee] is { Status: ReferralStatus.Rewarded or ReferralStatus.Held } referral)
+        if (ActivityReversal.Of(context) is { } source
+            && state.Referrals.TryGetValue(source.Activity.Member, out var referral)
+            && referral is { Status: ReferralStatus.Rewarded or ReferralStatus.Held }
+            && referral.QualifyingKey == source.Activity.IdempotencyKey)
         {
-            context.Emit(new ReferralReversed { Member = invitee, Inviter = referral.Inviter });
+            context.Emit(new ReferralReversed { Member = referral.Invitee, Inviter = referral.Inviter });
         }
     }
 
-    private void OnBan(ActivityContext context, CommunityReferrals state)
+    private void OnBan(ActivityContext context, CommunityReferrals state, CommunityMembers members)
     {
         var reason = context.Activity.GetAttribute("reason");
         if (string.IsNullOrWhiteSpace(reason))
@@ -274,8 +294,13 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
             return;
         }
 
-        var node = state.Forest.IndexOf(context.Member);
-        var chain = node < 0 ? [] : state.Forest.Ancestors(node, int.MaxValue);
+        var node = members.IndexOf(context.Member);
+        var chain = new List<MemberId>();
+        for (var a = node < 0 ? -1 : members.Parent(node); a >= 0; a = members.Parent(a))
+        {
+            chain.Add(members.IdOf(a));
+        }
+
         context.Emit(new MemberBanned { Member = context.Member, Reason = reason, Chain = chain });
         if (chain.Count == 0 || !_options.BranchHealth.SuspendUnhealthy || state.Suspended.Contains(chain[0]))
         {
@@ -283,7 +308,7 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         }
 
         var inviter = chain[0];
-        var health = Health(state, inviter, extraProblematic: 1);
+        var health = Health(state, members, inviter, extraProblematic: 1);
         if (IsUnhealthy(health))
         {
             context.Emit(new InvitingSuspended
@@ -294,10 +319,10 @@ internal sealed class ReferralReactor(ReferralProjection projection, IOptions<Re
         }
     }
 
-    internal static BranchHealth Health(CommunityReferrals state, MemberId inviter, int extraProblematic = 0)
+    internal static BranchHealth Health(CommunityReferrals state, CommunityMembers members, MemberId inviter, int extraProblematic = 0)
     {
-        var node = state.Forest.IndexOf(inviter);
-        var invitees = node < 0 ? 0 : state.Forest.Children(node).Count;
+        var node = members.IndexOf(inviter);
+        var invitees = node < 0 ? 0 : members.InviteeCount(node);
         var problematic = state.Problematic.GetValueOrDefault(inviter) + extraProblematic;
         var good = invitees == 0 ? 1.0 : (double)(invitees - problematic) / invitees;
         return new BranchHealth(inviter, invitees, problematic, good, state.Suspended.Contains(inviter));

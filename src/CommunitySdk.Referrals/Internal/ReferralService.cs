@@ -6,7 +6,6 @@ namespace CommunitySdk.Referrals.Internal;
 internal sealed class ReferralService(
     ICommunity community,
     ReferralProjection projection,
-    IProjectionSynchronizer sync,
     IOptions<ReferralOptions> options) : IReferralService, IInviteGraph
 {
     private const int MaxAttempts = 8;
@@ -16,8 +15,7 @@ internal sealed class ReferralService(
         Require(communityId, member);
         for (var attempt = 0; ; attempt++)
         {
-            await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-            var existing = projection.Read(communityId, s => s.DefaultCodes.TryGetValue(member, out var code) ? s.Codes[CodeRules.Skeleton(code)].ToInfo() : null);
+            var existing = await GetCodeAsync(communityId, member, cancellationToken).ConfigureAwait(false);
             if (existing is not null)
             {
                 return existing;
@@ -27,7 +25,7 @@ internal sealed class ReferralService(
             try
             {
                 await CreateCodeAsync(communityId, member, $"{ReferralActivityTypes.CreateCode}:default:{member}", code, isDefault: true, vanity: false, null, cancellationToken).ConfigureAwait(false);
-                return Info(communityId, code);
+                return await InfoAsync(communityId, code, cancellationToken).ConfigureAwait(false);
             }
             catch (CommunityValidationException ex) when (ex.Field == "code" && ex.Reason == ReferralReactor.CodeTaken && attempt < MaxAttempts)
             {
@@ -43,8 +41,7 @@ internal sealed class ReferralService(
     public async ValueTask<ReferralCodeInfo?> GetCodeAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => s.DefaultCodes.TryGetValue(member, out var code) ? s.Codes[CodeRules.Skeleton(code)].ToInfo() : null);
+        return await projection.ReadAsync(communityId, (s, _) => s.DefaultCodes.TryGetValue(member, out var code) ? s.Codes[CodeRules.Skeleton(code)].ToInfo() : null, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ReferralCodeInfo> CreateInviteAsync(CommunityId communityId, MemberId member, InviteRequest request, CancellationToken cancellationToken = default)
@@ -58,7 +55,7 @@ internal sealed class ReferralService(
             try
             {
                 var outcome = await CreateCodeAsync(communityId, member, key, code, isDefault: false, vanity: request.VanityCode is not null, request, cancellationToken).ConfigureAwait(false);
-                return Info(communityId, outcome.EffectsOf<ReferralCodeCreated>().Single().Code);
+                return await InfoAsync(communityId, outcome.EffectsOf<ReferralCodeCreated>().Single().Code, cancellationToken).ConfigureAwait(false);
             }
             catch (CommunityValidationException ex) when (ex.Field == "code" && ex.Reason == ReferralReactor.CodeTaken && request.VanityCode is null && attempt < MaxAttempts)
             {
@@ -95,21 +92,18 @@ internal sealed class ReferralService(
     public async ValueTask<Referral?> GetReferralAsync(CommunityId communityId, MemberId invitee, CancellationToken cancellationToken = default)
     {
         Require(communityId, invitee);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => s.Referrals.GetValueOrDefault(invitee)?.ToReferral());
+        return await projection.ReadAsync(communityId, (s, _) => s.Referrals.GetValueOrDefault(invitee)?.ToReferral(), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<Referral>> GetHeldAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => s.Referrals.Values.Where(r => r.Status == ReferralStatus.Held).OrderBy(r => r.JoinedAt).Select(r => r.ToReferral()).ToArray());
+        return await projection.ReadAsync<IReadOnlyList<Referral>>(communityId, (s, _) => s.Referrals.Values.Where(r => r.Status == ReferralStatus.Held).OrderBy(r => r.JoinedAt).Select(r => r.ToReferral()).ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<BranchHealth> GetBranchHealthAsync(CommunityId communityId, MemberId inviter, CancellationToken cancellationToken = default)
     {
         Require(communityId, inviter);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => ReferralReactor.Health(s, inviter));
+        return await projection.ReadAsync(communityId, (s, members) => ReferralReactor.Health(s, members, inviter), cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<MemberId?> GetInviterAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default) =>
@@ -122,11 +116,11 @@ internal sealed class ReferralService(
             throw new CommunityValidationException("levels", "must be at least 1");
         }
 
-        return ReadNodeAsync<IReadOnlyList<MemberId>>(communityId, member, (forest, node) => forest.Ancestors(node, levels), [], cancellationToken);
+        return ReadNodeAsync<IReadOnlyList<MemberId>>(communityId, member, (forest, node) => Ancestors(forest, node, levels), [], cancellationToken);
     }
 
     public ValueTask<IReadOnlyList<MemberId>> GetPathToRootAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default) =>
-        ReadNodeAsync<IReadOnlyList<MemberId>>(communityId, member, (forest, node) => forest.Ancestors(node, int.MaxValue), [], cancellationToken);
+        ReadNodeAsync<IReadOnlyList<MemberId>>(communityId, member, (forest, node) => Ancestors(forest, node, int.MaxValue), [], cancellationToken);
 
     public ValueTask<IReadOnlyList<MemberId>> GetInviteesAsync(CommunityId communityId, MemberId member, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
     {
@@ -140,7 +134,7 @@ internal sealed class ReferralService(
             throw new CommunityValidationException("take", $"must be between 1 and {ActivityPageRequest.MaxPageSize}");
         }
 
-        return ReadNodeAsync<IReadOnlyList<MemberId>>(communityId, member, (forest, node) => forest.Children(node).Skip(skip).Take(take).Select(forest.IdOf).ToArray(), [], cancellationToken);
+        return ReadNodeAsync<IReadOnlyList<MemberId>>(communityId, member, (forest, node) => forest.Invitees(node, skip, take).Select(forest.IdOf).ToArray(), [], cancellationToken);
     }
 
     public ValueTask<int> GetDescendantCountAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default) =>
@@ -156,15 +150,24 @@ internal sealed class ReferralService(
             throw new CommunityValidationException("count", $"must be between 1 and {ActivityPageRequest.MaxPageSize}");
         }
 
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => s.TopInviters.Take(count).Select(t => (new MemberId(t.Member), -t.Negative)).ToArray());
+        return await projection.ReadAsync<IReadOnlyList<(MemberId, int)>>(communityId, (s, _) => s.TopInviters.Take(count).Select(t => (new MemberId(t.Member), -t.Negative)).ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<T> ReadNodeAsync<T>(CommunityId communityId, MemberId member, Func<InviteForest, int, T> read, T missing, CancellationToken cancellationToken)
+    private async ValueTask<T> ReadNodeAsync<T>(CommunityId communityId, MemberId member, Func<CommunityMembers, int, T> read, T missing, CancellationToken cancellationToken)
     {
         Require(communityId, member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => s.Forest.IndexOf(member) is var node && node >= 0 ? read(s.Forest, node) : missing);
+        return await projection.ReadAsync(communityId, (_, members) => members.IndexOf(member) is var node && node >= 0 ? read(members, node) : missing, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<MemberId> Ancestors(CommunityMembers members, int node, int levels)
+    {
+        var result = new List<MemberId>();
+        for (var a = members.Parent(node); a >= 0 && result.Count < levels; a = members.Parent(a))
+        {
+            result.Add(members.IdOf(a));
+        }
+
+        return result;
     }
 
     private ValueTask<ActivityOutcome> CreateCodeAsync(CommunityId communityId, MemberId member, string key, string code, bool isDefault, bool vanity, InviteRequest? request, CancellationToken cancellationToken)
@@ -195,12 +198,11 @@ internal sealed class ReferralService(
             throw new CommunityValidationException("community", "is required");
         }
 
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read(communityId, s => ReferralReactor.Find(s, code, "code").Owner);
+        return await projection.ReadAsync(communityId, (s, _) => ReferralReactor.Find(s, code, "code").Owner, cancellationToken).ConfigureAwait(false);
     }
 
-    private ReferralCodeInfo Info(CommunityId communityId, string code) =>
-        projection.Read(communityId, s => s.Codes[CodeRules.Skeleton(code)].ToInfo());
+    private ValueTask<ReferralCodeInfo> InfoAsync(CommunityId communityId, string code, CancellationToken cancellationToken) =>
+        projection.ReadAsync(communityId, (s, _) => s.Codes[CodeRules.Skeleton(code)].ToInfo(), cancellationToken);
 
 
     private static void Require(CommunityId communityId, MemberId member)

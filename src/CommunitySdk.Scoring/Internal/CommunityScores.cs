@@ -1,13 +1,14 @@
 namespace CommunitySdk.Scoring.Internal;
 
 /// <summary>
-/// All scoring state of one community, members interned to dense integers. Scores use forward decay: each
-/// is stored relative to a reference time t0 (<c>w·e^{λ(t−t0)}</c>), so every score shrinks by the same
-/// factor as time passes, ranks never change with the clock and nothing is rescanned. When the exponent
-/// nears the range of a double, t0 is moved forward and every stored value is scaled once (order unchanged).
-/// Mutated only by the projection, under <see cref="Sync"/>.
+/// All scoring state of one community, per member by the core's dense member index (<see cref="CommunityMembers"/>:
+/// one interner, one invite forest for every feature). Scores use forward decay: each is stored relative to a
+/// reference time t0 (<c>w·e^{λ(t−t0)}</c>), so every score shrinks by the same factor as time passes, ranks never
+/// change with the clock and nothing is rescanned. When the exponent nears the range of a double, t0 is moved
+/// forward and every stored value is scaled once (order unchanged). Bounded by members: points boards are kept for
+/// the current and the previous period, cohort history and tracked events have limits. Mutated only by the fold.
 /// </summary>
-internal sealed class CommunityScores(ScoringModel model, DateTimeOffset reference)
+internal sealed class CommunityScores(ScoringModel model, CommunityMembers members, DateTimeOffset reference)
 {
     private const double MaxExponent = 500;
 
@@ -16,38 +17,27 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     private int _kth = -1;
     private double _kthScore;
 
-    public Lock Sync { get; } = new();
-
     public ScoringModel Model { get; } = model;
 
-    public DateTimeOffset Reference { get; private set; } = reference;
+    public CommunityMembers Members { get; } = members;
 
-    public Dictionary<MemberId, int> Index { get; } = [];
+    public DateTimeOffset Reference { get; set; } = reference;
 
-    public List<MemberId> Ids { get; } = [];
-
-    /// <summary>Per member, what every event touches, packed in one 32-byte struct (one cache line per member).</summary>
+    /// <summary>Per member, what every event touches, packed in one struct (one cache line per member).</summary>
     public MemberHot[] Hot { get; private set; } = new MemberHot[16];
 
-    public List<double[]> ByType { get; } = [];
+    /// <summary>Decayed engagement per activity type (by the core's type index), per member; null until they earn some.</summary>
+    public double[]?[] ByType { get; private set; } = new double[]?[16];
 
-    public List<int[]> Counts { get; } = [];
+    /// <summary>Activities per type (by the core's type index), per member, for tier requirements.</summary>
+    public int[]?[] Counts { get; private set; } = new int[]?[16];
 
-    public List<DateTimeOffset> JoinedAt { get; } = [];
+    public MemberTier[] Tiers { get; private set; } = new MemberTier[16];
 
-    public List<DateTimeOffset> LastActive { get; } = [];
+    /// <summary>Balance per member in each currency a tier requires (in <see cref="ScoringModel.TierCurrencies"/> order).</summary>
+    public decimal[][] Balances { get; private set; } = [];
 
-    public List<int> Tier { get; } = [];
-
-    public List<int> LockedTier { get; } = [];
-
-    public List<DateTimeOffset?> GraceUntil { get; } = [];
-
-    public List<int> TieCount { get; } = [];
-
-    public Dictionary<string, int> Types { get; } = new(StringComparer.Ordinal);
-
-    public List<string> TypeNames { get; } = [];
+    public int Capacity => Hot.Length;
 
     public Dictionary<string, int> CityIndex { get; } = new(StringComparer.Ordinal);
 
@@ -57,9 +47,14 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 
     public Dictionary<int, OrderStatisticTree> CityBoards { get; } = [];
 
+    /// <summary>Points boards of the current and the previous period of each kind (and city).</summary>
     public Dictionary<(LeaderboardKind Kind, DateOnly Period, int City), OrderStatisticTree> PointsBoards { get; } = [];
 
-    public List<CohortChange> CohortHistory { get; } = [];
+    /// <summary>The newest period seen per points board kind (older than its predecessor are dropped).</summary>
+    public Dictionary<LeaderboardKind, DateOnly> CurrentPeriods { get; } = [];
+
+    /// <summary>The latest cohort changes, oldest first, at most <see cref="ScoringOptions.MaxCohortHistory"/>.</summary>
+    public Queue<CohortChange> CohortHistory { get; } = new();
 
     public Dictionary<string, List<int>> Attendees { get; } = new(StringComparer.Ordinal);
 
@@ -78,61 +73,67 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 
     public Dictionary<(int Member, int Tier), HashSet<int>> Endorsers { get; } = [];
 
-    public Dictionary<(int Member, string Currency), decimal> Balances { get; } = [];
-
-    public Dictionary<(long ActivityId, int Index), (DateTimeOffset At, decimal Amount)> LeaderboardAwards { get; } = [];
-
     /// <summary>The time of the activity being folded (for cohort history).</summary>
     public DateTimeOffset Now { get; set; }
 
     /// <summary>The factor that turns stored values into values at <paramref name="at"/>: e^{−λ(at−t0)}.</summary>
     public double DecayAt(DateTimeOffset at) => Math.Exp(-Model.Lambda * (at - Reference).TotalSeconds);
 
-    public int Intern(MemberId member)
+    /// <summary>Makes room for every member the core interned (the fold calls it before touching a member).</summary>
+    public void EnsureCapacity(int count)
     {
-        if (Index.TryGetValue(member, out var index))
+        if (count <= Hot.Length)
         {
-            return index;
+            return;
         }
 
-        index = Ids.Count;
-        Index[member] = index;
-        Ids.Add(member);
-        if (index == Hot.Length)
+        var size = Math.Max(count, Hot.Length * 2);
+        var old = Hot.Length;
+        var hot = Hot;
+        Array.Resize(ref hot, size);
+        for (var i = old; i < size; i++)
         {
-            var hot = Hot;
-            Array.Resize(ref hot, Hot.Length * 2);
-            Hot = hot;
+            hot[i] = new MemberHot { City = -1 };
         }
 
-        Hot[index] = new MemberHot { Parent = -1, City = -1 };
-        ByType.Add([]);
-        Counts.Add([]);
-        JoinedAt.Add(default);
-        LastActive.Add(DateTimeOffset.MinValue);
-        Tier.Add(0);
-        LockedTier.Add(-1);
-        GraceUntil.Add(null);
-        TieCount.Add(0);
-        return index;
+        Hot = hot;
+        var byType = ByType;
+        Array.Resize(ref byType, size);
+        ByType = byType;
+        var counts = Counts;
+        Array.Resize(ref counts, size);
+        Counts = counts;
+        var tiers = Tiers;
+        Array.Resize(ref tiers, size);
+        for (var i = old; i < size; i++)
+        {
+            tiers[i] = new MemberTier { Locked = -1 };
+        }
+
+        Tiers = tiers;
+        for (var c = 0; c < Balances.Length; c++)
+        {
+            var balances = Balances[c];
+            Array.Resize(ref balances, size);
+            Balances[c] = balances;
+        }
     }
 
-    public int InternType(string type)
+    public void InitializeDefaults()
     {
-        if (!Types.TryGetValue(type, out var index))
+        for (var i = 0; i < Hot.Length; i++)
         {
-            index = TypeNames.Count;
-            Types[type] = index;
-            TypeNames.Add(type);
+            Hot[i] = new MemberHot { City = -1 };
+            Tiers[i] = new MemberTier { Locked = -1 };
         }
 
-        return index;
+        Balances = Model.TierCurrencies.Select(_ => new decimal[Hot.Length]).ToArray();
     }
 
     /// <summary>
-    /// The hot path: a member earned <paramref name="weight"/> at <paramref name="at"/>. Updates their
-    /// engagement, the network value of up to L ancestors, the score boards and the cohort. Allocates nothing
-    /// once the member and type have been seen (arrays grow by doubling).
+    /// The hot path: a member earned <paramref name="weight"/> at <paramref name="at"/>. Updates their engagement, the
+    /// network value of up to L inviters above them (the core's forest), the score boards and the cohort. Allocates
+    /// nothing once the member's type slot exists.
     /// </summary>
     public void Record(int member, int type, double weight, DateTimeOffset at)
     {
@@ -145,19 +146,18 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 
         var x = weight * Math.Exp(exponent);
         Hot[member].Engagement += x;
-        var byType = Slot(ByType, member, type);
-        byType[type] += x;
+        Slot(ByType, member, type)[type] += x;
         Move(member, x);
 
         var networkWeight = Model.Options.NetworkWeight;
         var discounts = Model.Discounts;
-        var ancestor = Hot[member].Parent;
+        var ancestor = Members.Parent(member);
         for (var level = 0; level < discounts.Length && ancestor >= 0; level++)
         {
             var y = x * discounts[level];
             Hot[ancestor].Network += y;
             Move(ancestor, networkWeight * y);
-            ancestor = Hot[ancestor].Parent;
+            ancestor = Members.Parent(ancestor);
         }
     }
 
@@ -165,7 +165,7 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     public void Count(int member, int type) => Slot(Counts, member, type)[type]++;
 
     public int CountOf(int member, string type) =>
-        Types.TryGetValue(type, out var t) && Counts[member].Length > t ? Counts[member][t] : 0;
+        member >= 0 && Members.TypeIndex(type) is var t and >= 0 && Counts[member] is { } counts && counts.Length > t ? counts[t] : 0;
 
     public void SetCity(int member, string? city)
     {
@@ -183,9 +183,9 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
             return;
         }
 
-        if (previous >= 0)
+        if (previous >= 0 && CityBoards.TryGetValue(previous, out var left))
         {
-            CityBoards[previous].Remove(member);
+            left.Remove(member); // a member without a score yet is on no city board
         }
 
         Hot[member].City = next;
@@ -199,7 +199,7 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     {
         if (!CityBoards.TryGetValue(city, out var board))
         {
-            CityBoards[city] = board = new OrderStatisticTree();
+            CityBoards[city] = board = new OrderStatisticTree(sparse: true);
         }
 
         return board;
@@ -214,7 +214,7 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
             EventOrder.Enqueue(eventId);
             while (Attendees.Count > Model.Options.MaxTrackedEvents)
             {
-                Attendees.Remove(EventOrder.Dequeue());
+                Forget(EventOrder.Dequeue());
             }
         }
 
@@ -225,13 +225,13 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
 
         foreach (var other in attendees)
         {
-            var key = other < member ? ((long)other << 32) | (uint)member : ((long)member << 32) | (uint)other;
+            var key = PairKey(member, other);
             var shared = SharedEvents.GetValueOrDefault(key) + 1;
             SharedEvents[key] = shared;
             if (shared == threshold)
             {
-                TieCount[member]++;
-                TieCount[other]++;
+                Hot[member].TieCount++;
+                Hot[other].TieCount++;
                 AddTie(member, other);
                 AddTie(other, member);
             }
@@ -265,22 +265,70 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     }
 
     /// <summary>
-    /// Batch recompute: sets every member's network value exactly from the engagement of their descendants
-    /// (one bottom-up sweep) and rebuilds the score boards. Incremental updates keep the same values; this is
-    /// for changed network settings or a check.
+    /// The points board of a kind, period and city (-1 for all). A newer period drops the boards older than the one
+    /// before it, so at most two periods of each kind are kept. <see langword="null"/> for a dropped period, or for a
+    /// board that does not exist when <paramref name="create"/> is off.
+    /// </summary>
+    public OrderStatisticTree? PointsBoard(LeaderboardKind kind, DateOnly period, int city, bool create)
+    {
+        if (PointsBoards.TryGetValue((kind, period, city), out var board))
+        {
+            return board;
+        }
+
+        if (!create)
+        {
+            return null;
+        }
+
+        if (CurrentPeriods.TryGetValue(kind, out var current))
+        {
+            if (period < current)
+            {
+                return null; // an earlier period than the newest is never started again
+            }
+
+            if (period > current)
+            {
+                DropBoardsBefore(kind, current);
+            }
+        }
+
+        if (!CurrentPeriods.TryGetValue(kind, out current) || period > current)
+        {
+            CurrentPeriods[kind] = period;
+        }
+
+        PointsBoards[(kind, period, city)] = board = new OrderStatisticTree(sparse: true);
+        return board;
+    }
+
+    private void DropBoardsBefore(LeaderboardKind kind, DateOnly period)
+    {
+        foreach (var key in PointsBoards.Keys.Where(k => k.Kind == kind && k.Period < period).ToArray())
+        {
+            PointsBoards.Remove(key);
+        }
+    }
+
+    /// <summary>
+    /// Batch recompute: sets every member's network value exactly from the engagement of their descendants (one
+    /// bottom-up sweep) and rebuilds the score boards. Incremental updates keep the same values; this is for
+    /// changed network settings or a check.
     /// </summary>
     public void RecomputeNetwork()
     {
-        var parents = new int[Ids.Count];
-        var engagement = new double[Ids.Count];
-        for (var m = 0; m < Ids.Count; m++)
+        var count = Members.Count;
+        var parents = new int[count];
+        var engagement = new double[count];
+        for (var m = 0; m < count; m++)
         {
-            parents[m] = Hot[m].Parent;
+            parents[m] = Members.Parent(m);
             engagement[m] = Hot[m].Engagement;
         }
 
         var exact = ForestInfluence.Descendants(parents, engagement, Model.Options.NetworkDiscount, Model.Options.NetworkLevels);
-        for (var m = 0; m < Ids.Count; m++)
+        for (var m = 0; m < count; m++)
         {
             Hot[m].Network = exact[m];
             var score = Hot[m].Engagement + (Model.Options.NetworkWeight * exact[m]);
@@ -302,14 +350,16 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
     {
         var factor = DecayAt(at);
         Reference = at;
-        for (var i = 0; i < Ids.Count; i++)
+        for (var i = 0; i < Hot.Length; i++)
         {
             Hot[i].Engagement *= factor;
             Hot[i].Network *= factor;
-            var byType = ByType[i];
-            for (var t = 0; t < byType.Length; t++)
+            if (ByType[i] is { } byType)
             {
-                byType[t] *= factor;
+                for (var t = 0; t < byType.Length; t++)
+                {
+                    byType[t] *= factor;
+                }
             }
         }
 
@@ -323,12 +373,49 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         RefreshKth();
     }
 
-    private T[] Slot<T>(List<T[]> arrays, int member, int type)
+    /// <summary>After a snapshot is read: the cohort threshold is derived state.</summary>
+    internal void RefreshKth()
+    {
+        var k = Model.Options.CohortSize;
+        _kth = ScoreBoard.Count >= k ? ScoreBoard.MemberAt(k - 1, out _kthScore) : -1;
+    }
+
+    internal static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+
+    /// <summary>Stops tracking an event: its pairs' shared counts drop by one (ties already formed stay).</summary>
+    private void Forget(string eventId)
+    {
+        if (!Attendees.Remove(eventId, out var attendees))
+        {
+            return;
+        }
+
+        for (var i = 0; i < attendees.Count; i++)
+        {
+            for (var j = i + 1; j < attendees.Count; j++)
+            {
+                var key = PairKey(attendees[i], attendees[j]);
+                if (SharedEvents.TryGetValue(key, out var shared))
+                {
+                    if (shared <= 1)
+                    {
+                        SharedEvents.Remove(key);
+                    }
+                    else
+                    {
+                        SharedEvents[key] = shared - 1;
+                    }
+                }
+            }
+        }
+    }
+
+    private T[] Slot<T>(T[]?[] arrays, int member, int type)
     {
         var array = arrays[member];
-        if (array.Length <= type)
+        if (array is null || array.Length <= type)
         {
-            Array.Resize(ref array, Math.Max(TypeNames.Count, type + 1));
+            Array.Resize(ref array, Math.Max(Members.TypeCount, type + 1));
             arrays[member] = array;
         }
 
@@ -343,6 +430,15 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         }
 
         list.Add(other);
+    }
+
+    private void AddCohortChange(int member, bool joined)
+    {
+        CohortHistory.Enqueue(new CohortChange(Members.IdOf(member), joined, Now));
+        while (CohortHistory.Count > Model.Options.MaxCohortHistory)
+        {
+            CohortHistory.Dequeue();
+        }
     }
 
     private void Move(int member, double delta)
@@ -378,25 +474,19 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
         if (ScoreBoard.RankOf(member) < k)
         {
             Hot[member].InCohort = true;
-            CohortHistory.Add(new CohortChange(Ids[member], true, Now));
+            AddCohortChange(member, joined: true);
             if (ScoreBoard.Count > k)
             {
                 var pushed = ScoreBoard.MemberAt(k, out _);
                 if (Hot[pushed].InCohort)
                 {
                     Hot[pushed].InCohort = false;
-                    CohortHistory.Add(new CohortChange(Ids[pushed], false, Now));
+                    AddCohortChange(pushed, joined: false);
                 }
             }
 
             RefreshKth();
         }
-    }
-
-    private void RefreshKth()
-    {
-        var k = Model.Options.CohortSize;
-        _kth = ScoreBoard.Count >= k ? ScoreBoard.MemberAt(k - 1, out _kthScore) : -1;
     }
 
     /// <summary>Makes the cohort the board's top K again, recording who joined and left (after a batch recompute).</summary>
@@ -408,19 +498,19 @@ internal sealed class CommunityScores(ScoringModel model, DateTimeOffset referen
             top.Add(ScoreBoard.MemberAt(rank, out _));
         }
 
-        for (var m = 0; m < Ids.Count; m++)
+        for (var m = 0; m < Members.Count; m++)
         {
             if (Hot[m].InCohort && !top.Contains(m))
             {
                 Hot[m].InCohort = false;
-                CohortHistory.Add(new CohortChange(Ids[m], false, Now));
+                AddCohortChange(m, joined: false);
             }
         }
 
         foreach (var joined in top.Where(m => !Hot[m].InCohort).ToArray())
         {
             Hot[joined].InCohort = true;
-            CohortHistory.Add(new CohortChange(Ids[joined], true, Now));
+            AddCohortChange(joined, joined: true);
         }
 
         RefreshKth();
@@ -432,7 +522,16 @@ internal struct MemberHot
 {
     public double Engagement;
     public double Network;
-    public int Parent;
+    public DateTimeOffset LastActive;
     public int City;
+    public int TieCount;
     public bool InCohort;
+}
+
+/// <summary>A member's tier state.</summary>
+internal struct MemberTier
+{
+    public int Tier;
+    public int Locked;
+    public DateTimeOffset? GraceUntil;
 }

@@ -30,8 +30,28 @@ internal sealed class OrderStatisticTree
     private Block[] _free = new Block[4];       // emptied blocks, reused by the next split (no allocation)
     private int _freeCount;
     private int _count;
+    private readonly Dictionary<int, int>? _local;  // sparse boards: member -> slot (dense boards index slots by member)
+    private readonly Stack<int>? _freeSlots;
 
-    public OrderStatisticTree(int capacity = 16) => EnsureMember(Math.Max(capacity, 1) - 1);
+    /// <summary>Creates a board.</summary>
+    /// <param name="capacity">Slots to reserve.</param>
+    /// <param name="sparse">
+    /// Whether the board holds few of the community's members (a city's, a day's): slots are then kept per member on
+    /// the board instead of per member of the community, so memory follows the board's size.
+    /// </param>
+    public OrderStatisticTree(int capacity = 16, bool sparse = false)
+    {
+        if (sparse)
+        {
+            _local = [];
+            _freeSlots = new Stack<int>();
+            _slots = new Slot[Math.Max(capacity, 4)];
+        }
+        else
+        {
+            EnsureMember(Math.Max(capacity, 1) - 1);
+        }
+    }
 
     /// <summary>Members on the board.</summary>
     public int Count => _count;
@@ -39,16 +59,29 @@ internal sealed class OrderStatisticTree
     /// <summary>Blocks ever allocated (in use or on the free list); a reused block does not count again.</summary>
     internal int AllocatedBlocks => _blockIds;
 
-    public bool Contains(int member) => member < _slots.Length && _slots[member].Present;
+    public bool Contains(int member) => SlotIndex(member) is var i && i >= 0 && _slots[i].Present;
 
     /// <summary>The member's score (in the board's stored units), or 0 when absent.</summary>
-    public double ScoreOf(int member) => Contains(member) ? _slots[member].Score : 0;
+    public double ScoreOf(int member) => SlotIndex(member) is var i && i >= 0 && _slots[i].Present ? _slots[i].Score : 0;
+
+    /// <summary>Every member on the board with its score, best first.</summary>
+    public IEnumerable<(int Member, double Score)> Entries()
+    {
+        for (var p = 0; p < _positions; p++)
+        {
+            var block = _blocks[p];
+            for (var i = 0; i < block.Count; i++)
+            {
+                yield return (block.Entries[i].Member, block.Entries[i].Key);
+            }
+        }
+    }
 
     /// <summary>Sets a member's score, inserting the member when new.</summary>
     public void Set(int member, double score)
     {
-        EnsureMember(member);
-        ref var slot = ref _slots[member];
+        var index = EnsureSlot(member); // may grow the slots: index the array after it
+        ref var slot = ref _slots[index];
         if (slot.Present)
         {
             if (slot.Score == score)
@@ -135,8 +168,14 @@ internal sealed class OrderStatisticTree
         if (Contains(member))
         {
             RemoveEntry(member);
-            _slots[member].Present = false;
-            _slots[member].Score = 0; // a member added again starts from nothing
+            var i = SlotIndex(member);
+            _slots[i].Present = false;
+            _slots[i].Score = 0; // a member added again starts from nothing
+            if (_local is not null)
+            {
+                _local.Remove(member);
+                _freeSlots!.Push(i);
+            }
         }
     }
 
@@ -148,7 +187,7 @@ internal sealed class OrderStatisticTree
             return -1;
         }
 
-        ref var slot = ref _slots[member];
+        ref var slot = ref _slots[SlotIndex(member)];
         var block = _byId[slot.Block];
         return Prefix(_positionOf[block.Id]) + block.IndexOf(new Entry(slot.Score, member));
     }
@@ -223,7 +262,7 @@ internal sealed class OrderStatisticTree
         var block = _blocks[lo];
         var index = block.InsertAt(entry);
         _countAt[lo]++;
-        _slots[entry.Member].Block = block.Id;
+        _slots[SlotIndex(entry.Member)].Block = block.Id;
         if (index == 0)
         {
             _firsts[lo] = entry;
@@ -239,9 +278,10 @@ internal sealed class OrderStatisticTree
 
     private void RemoveEntry(int member)
     {
-        var block = _byId[_slots[member].Block];
+        ref var slot = ref _slots[SlotIndex(member)];
+        var block = _byId[slot.Block];
         var position = _positionOf[block.Id];
-        block.RemoveAt(block.IndexOf(new Entry(_slots[member].Score, member)));
+        block.RemoveAt(block.IndexOf(new Entry(slot.Score, member)));
         _countAt[position]--;
         FenwickAdd(position, -1);
         _count--;
@@ -266,7 +306,7 @@ internal sealed class OrderStatisticTree
         _countAt[position] = half;
         for (var i = 0; i < upper.Count; i++)
         {
-            _slots[upper.Entries[i].Member].Block = upper.Id;
+            _slots[SlotIndex(upper.Entries[i].Member)].Block = upper.Id;
         }
 
         InsertPosition(position + 1, upper);
@@ -381,6 +421,33 @@ internal sealed class OrderStatisticTree
         {
             _fenwick[i] += delta;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SlotIndex(int member) =>
+        _local is null ? (member < _slots.Length ? member : -1) : _local.TryGetValue(member, out var i) ? i : -1;
+
+    private int EnsureSlot(int member)
+    {
+        if (_local is null)
+        {
+            EnsureMember(member);
+            return member;
+        }
+
+        if (_local.TryGetValue(member, out var existing))
+        {
+            return existing;
+        }
+
+        var slot = _freeSlots!.Count > 0 ? _freeSlots.Pop() : _local.Count;
+        if (slot >= _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        _local[member] = slot;
+        return slot;
     }
 
     private void EnsureMember(int member)

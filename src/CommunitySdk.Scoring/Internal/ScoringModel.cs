@@ -16,6 +16,8 @@ internal sealed class ScoringModel
         Discounts = Enumerable.Range(1, o.NetworkLevels).Select(l => Math.Pow(o.NetworkDiscount, l)).ToArray();
         Tiers = [.. o.Tiers];
         TierIndex = Tiers.Select((t, i) => (t.Name, i)).ToDictionary(t => t.Name, t => t.i, StringComparer.Ordinal);
+        TierActivities = Tiers.Select(t => t.MinActivities.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, r.Value)).ToArray()).ToArray();
+        TierCurrencies = Tiers.Where(t => t.MinPoints > 0 && t.PointsCurrency is not null).Select(t => t.PointsCurrency!).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     public ScoringOptions Options { get; }
@@ -27,6 +29,33 @@ internal sealed class ScoringModel
     public double[] Discounts { get; }
 
     public TierDefinition[] Tiers { get; }
+
+    /// <summary>Each tier's minimum activity counts by type (the options' map, read once).</summary>
+    public (string Type, int Minimum)[][] TierActivities { get; }
+
+    /// <summary>The currencies tiers require a balance in (the projection keeps those balances).</summary>
+    public string[] TierCurrencies { get; }
+
+    /// <summary>Text of everything that shapes the fold (for the snapshot's rules check).</summary>
+    public string Fingerprint => string.Join(
+        ';',
+        Options.HalfLifeTime.Ticks,
+        Options.NetworkLevels,
+        Options.NetworkDiscount,
+        Options.NetworkWeight,
+        Options.CohortSize,
+        Options.StrongTieThreshold,
+        Options.AttendanceActivityType,
+        Options.EventAttribute,
+        Options.SubjectAttribute,
+        Options.MaxHotSubjects,
+        Options.MaxTrackedEvents,
+        Options.MaxCohortHistory,
+        Options.DefaultWeight,
+        string.Join(',', Options.Weights.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key}={w.Value}")),
+        string.Join(',', Options.ValueFactors.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key}={w.Value}")),
+        string.Join(',', Tiers.Select(t => t.Name)),
+        string.Join(',', TierCurrencies));
 
     public IReadOnlyDictionary<string, int> TierIndex { get; }
 

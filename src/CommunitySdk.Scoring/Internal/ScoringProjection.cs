@@ -1,179 +1,445 @@
-using System.Collections.Concurrent;
 using CommunitySdk.Points;
+using CommunitySdk.Projections;
 using CommunitySdk.Referrals;
 
 namespace CommunitySdk.Scoring.Internal;
 
 /// <summary>Folds committed activities into each community's <see cref="CommunityScores"/>.</summary>
-internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar calendar, IServiceProvider services) : ICommunityProjection
+internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar calendar, IServiceProvider services) : CommunityProjection<CommunityScores>
 {
-    private readonly ConcurrentDictionary<CommunityId, CommunityScores> _communities = new();
-    private readonly string? _leaderboardCurrency = model.Options.LeaderboardCurrency
-        ?? ((IPointsAwarder?)services.GetService(typeof(IPointsAwarder)))?.Currencies.FirstOrDefault();
+    private string? _leaderboardCurrency;
+    private bool _currencyResolved;
 
-    /// <summary>The currency the points boards rank.</summary>
-    public string? LeaderboardCurrency => _leaderboardCurrency;
+    public override string Name => "scoring";
 
-    public void Apply(CommittedActivity committed)
+    public override bool SupportsSnapshots => true;
+
+    public override string RulesFingerprint => $"{model.Fingerprint};{LeaderboardCurrency}";
+
+    /// <summary>The currency the points boards rank (resolved on first use: other features register it).</summary>
+    public string? LeaderboardCurrency
     {
-        var activity = committed.Activity;
-        var s = _communities.GetOrAdd(activity.Community, _ => new CommunityScores(model, committed.EffectiveTime));
-        lock (s.Sync)
+        get
         {
-            s.Now = committed.EffectiveTime;
-            foreach (var e in committed.Events)
+            if (!_currencyResolved)
             {
-                Apply(s, activity.Community, e);
+                _leaderboardCurrency = model.Options.LeaderboardCurrency
+                    ?? ((IPointsAwarder?)services.GetService(typeof(IPointsAwarder)))?.Currencies.FirstOrDefault();
+                _currencyResolved = true;
             }
 
-            var member = s.Intern(activity.Member);
-            if (committed.EffectiveTime > s.LastActive[member])
-            {
-                s.LastActive[member] = committed.EffectiveTime;
-            }
-
-            if (model.IsCommand(activity.Type))
-            {
-                return;
-            }
-
-            s.Count(member, s.InternType(activity.Type));
-            var options = model.Options;
-            if (activity.Type == options.AttendanceActivityType && activity.GetAttribute(options.EventAttribute) is { Length: > 0 } eventId)
-            {
-                s.Attend(member, eventId, options.StrongTieThreshold);
-            }
-
-            if (activity.GetAttribute(options.SubjectAttribute) is { Length: > 0 } subject)
-            {
-                s.HotSubject(subject, Math.Max(model.WeightOf(activity), 0), committed.EffectiveTime);
-            }
+            return _leaderboardCurrency;
         }
     }
 
-    public void Reset(CommunityId community) => _communities.TryRemove(community, out _);
-
-    public T Read<T>(CommunityId community, Func<CommunityScores, T> read, T empty)
-    {
-        if (!_communities.TryGetValue(community, out var s))
-        {
-            return empty;
-        }
-
-        lock (s.Sync)
-        {
-            return read(s);
-        }
-    }
-
-    /// <summary>The first day of the window of <paramref name="kind"/> holding <paramref name="at"/>, in the community's time zone.</summary>
+    /// <summary>The first day of the window of <paramref name="kind"/> holding <paramref name="at"/>, in the community's calendar.</summary>
     public DateOnly Period(CommunityId community, LeaderboardKind kind, DateTimeOffset at)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, calendar.GetTimeZone(community)).DateTime);
+        var day = calendar.LocalDate(community, at);
         return kind switch
         {
-            LeaderboardKind.PointsWeek => day.AddDays(-(((int)day.DayOfWeek - (int)DayOfWeek.Monday + 7) % 7)),
-            LeaderboardKind.PointsMonth => new DateOnly(day.Year, day.Month, 1),
+            LeaderboardKind.PointsWeek => calendar.PeriodStart(community, CalendarPeriod.Week, day),
+            LeaderboardKind.PointsMonth => calendar.PeriodStart(community, CalendarPeriod.Month, day),
             _ => day,
         };
     }
 
-    private void Apply(CommunityScores s, CommunityId community, CommunityEvent e)
+    protected override CommunityScores Create(CommunityId community, CommunityMembers members)
+    {
+        var scores = new CommunityScores(model, members, default);
+        scores.InitializeDefaults();
+        return scores;
+    }
+
+    protected override void Apply(CommunityScores s, CommittedActivity committed, CommunityMembers members)
+    {
+        var activity = committed.Activity;
+        if (s.Reference == default)
+        {
+            s.Reference = committed.EffectiveTime;
+        }
+
+        s.EnsureCapacity(members.Count);
+        s.Now = committed.EffectiveTime;
+        var events = committed.Events; // indexed: a foreach over the interface would allocate an enumerator
+        for (var n = 0; n < events.Count; n++)
+        {
+            var e = events[n];
+            Apply(s, activity.Community, members, e);
+        }
+
+        var member = members.IndexOf(activity.Member);
+        if (committed.EffectiveTime > s.Hot[member].LastActive)
+        {
+            s.Hot[member].LastActive = committed.EffectiveTime;
+        }
+
+        if (model.IsCommand(activity.Type))
+        {
+            return;
+        }
+
+        s.Count(member, members.TypeIndex(activity.Type));
+        var options = model.Options;
+        if (activity.Type == options.AttendanceActivityType && activity.GetAttribute(options.EventAttribute) is { Length: > 0 } eventId)
+        {
+            s.Attend(member, eventId, options.StrongTieThreshold);
+        }
+
+        if (activity.GetAttribute(options.SubjectAttribute) is { Length: > 0 } subject)
+        {
+            s.HotSubject(subject, Math.Max(model.WeightOf(activity), 0), committed.EffectiveTime);
+        }
+    }
+
+    private void Apply(CommunityScores s, CommunityId community, CommunityMembers members, CommunityEvent e)
     {
         switch (e)
         {
             case MemberJoined joined:
-                var m = s.Intern(joined.Member);
-                s.JoinedAt[m] = joined.OccurredAt;
-                s.SetCity(m, joined.Profile.GetValueOrDefault(ProfileKeys.City));
+                s.SetCity(members.IndexOf(joined.Member), joined.Profile.GetValueOrDefault(ProfileKeys.City));
                 break;
             case MemberProfileUpdated updated when updated.Changes.TryGetValue(ProfileKeys.City, out var city):
-                s.SetCity(s.Intern(updated.Member), city);
-                break;
-            case ReferralJoined referral:
-                var invitee = s.Intern(referral.Member);
-                if (s.Hot[invitee].Parent < 0)
-                {
-                    s.Hot[invitee].Parent = s.Intern(referral.Inviter);
-                }
-
+                s.SetCity(members.IndexOf(updated.Member), city);
                 break;
             case ScoreChanged score:
-                s.Record(s.Intern(score.Member), s.InternType(score.ActivityType), score.Weight, score.OccurredAt);
+                s.Record(members.IndexOf(score.Member), members.TypeIndex(score.ActivityType), score.Weight, score.OccurredAt);
                 break;
             case PointsLedgerEvent ledger:
-                var owner = s.Intern(ledger.Member);
-                s.Balances[(owner, ledger.Currency)] = s.Balances.GetValueOrDefault((owner, ledger.Currency)) + ledger.Amount;
-                if (ledger.Currency == _leaderboardCurrency)
+                var owner = members.IndexOf(ledger.Member);
+                var tierCurrency = Array.IndexOf(model.TierCurrencies, ledger.Currency);
+                if (tierCurrency >= 0)
+                {
+                    s.Balances[tierCurrency][owner] += ledger.Amount;
+                }
+
+                if (ledger.Currency == LeaderboardCurrency)
                 {
                     Earned(s, community, owner, ledger);
                 }
 
                 break;
             case TierChanged changed:
-                var member = s.Intern(changed.Member);
-                s.Tier[member] = model.TierIndex.GetValueOrDefault(changed.To);
-                s.GraceUntil[member] = null;
+                var member = members.IndexOf(changed.Member);
+                s.Tiers[member].Tier = model.TierIndex.GetValueOrDefault(changed.To);
+                s.Tiers[member].GraceUntil = null;
                 break;
             case TierGraceStarted grace:
-                s.GraceUntil[s.Intern(grace.Member)] = grace.Until;
+                s.Tiers[members.IndexOf(grace.Member)].GraceUntil = grace.Until;
                 break;
             case TierGraceCleared cleared:
-                s.GraceUntil[s.Intern(cleared.Member)] = null;
+                s.Tiers[members.IndexOf(cleared.Member)].GraceUntil = null;
                 break;
             case TierEndorsed endorsed:
-                var key = (s.Intern(endorsed.Member), model.TierIndex[endorsed.Tier]);
+                var key = (members.IndexOf(endorsed.Member), model.TierIndex[endorsed.Tier]);
                 if (!s.Endorsers.TryGetValue(key, out var endorsers))
                 {
                     s.Endorsers[key] = endorsers = [];
                 }
 
-                endorsers.Add(s.Intern(endorsed.Endorser));
+                endorsers.Add(members.IndexOf(endorsed.Endorser));
                 break;
             case TierLocked locked:
-                s.LockedTier[s.Intern(locked.Member)] = locked.Tier is null ? -1 : model.TierIndex[locked.Tier];
+                s.Tiers[members.IndexOf(locked.Member)].Locked = locked.Tier is null ? -1 : model.TierIndex[locked.Tier];
                 break;
         }
     }
 
-    /// <summary>Points earned feed the day/week/month boards; a reversal takes them back from the window they were earned in.</summary>
+    /// <summary>
+    /// Points earned feed the day/week/month boards of the window they count in (a re-credit: the window whose cap room
+    /// it used); a reversal takes them back from the window the award counted in.
+    /// </summary>
     private void Earned(CommunityScores s, CommunityId community, int member, PointsLedgerEvent ledger)
     {
-        DateTimeOffset at;
-        decimal amount;
-        switch (ledger)
+        var (at, amount) = ledger switch
         {
-            case PointsAwarded award:
-                at = award.OccurredAt;
-                amount = award.Amount;
-                s.LeaderboardAwards[(award.ActivityId, award.Index)] = (at, amount);
-                break;
-            case PointsReversed reversed when s.LeaderboardAwards.TryGetValue((reversed.ReversedActivityId, reversed.ReversedIndex), out var original):
-                at = original.At;
-                amount = -original.Amount;
-                break;
-            default:
-                return;
+            PointsAwarded award => (award.CountsAt ?? award.OccurredAt, award.Amount),
+            PointsReversed reversed => (reversed.AwardCountedAt ?? reversed.OccurredAt, reversed.Amount - reversed.Unrecovered),
+            _ => (default, 0m),
+        };
+        if (amount == 0)
+        {
+            return;
         }
 
         foreach (var kind in (ReadOnlySpan<LeaderboardKind>)[LeaderboardKind.PointsDay, LeaderboardKind.PointsWeek, LeaderboardKind.PointsMonth])
         {
             var period = Period(community, kind, at);
-            Board(s, (kind, period, -1)).Add(member, (double)amount);
+            var create = amount > 0;
+            s.PointsBoard(kind, period, -1, create)?.Add(member, (double)amount);
             if (s.Hot[member].City >= 0)
             {
-                Board(s, (kind, period, s.Hot[member].City)).Add(member, (double)amount);
+                s.PointsBoard(kind, period, s.Hot[member].City, create)?.Add(member, (double)amount);
             }
         }
     }
 
-    private static OrderStatisticTree Board(CommunityScores s, (LeaderboardKind, DateOnly, int) key)
+    protected override void Write(CommunityScores s, SnapshotWriter w)
     {
-        if (!s.PointsBoards.TryGetValue(key, out var board))
+        w.Write(s.Reference);
+        w.Write(s.Cities.Count);
+        s.Cities.ForEach(w.Write);
+        var count = s.Members.Count;
+        w.Write(count);
+        for (var m = 0; m < count; m++)
         {
-            s.PointsBoards[key] = board = new OrderStatisticTree();
+            ref var hot = ref s.Hot[m];
+            w.Write(hot.Engagement);
+            w.Write(hot.Network);
+            w.Write(hot.LastActive);
+            w.Write(hot.City);
+            w.Write(hot.TieCount);
+            w.Write(hot.InCohort);
+            ref var tier = ref s.Tiers[m];
+            w.Write(tier.Tier);
+            w.Write(tier.Locked);
+            w.Write(tier.GraceUntil);
+            WriteArray(w, s.ByType[m], w.Write);
+            WriteArray(w, s.Counts[m], w.Write);
+            foreach (var balances in s.Balances)
+            {
+                w.Write(balances[m]);
+            }
         }
 
-        return board;
+        WriteBoard(w, s.ScoreBoard);
+        w.Write(s.PointsBoards.Count);
+        foreach (var ((kind, period, city), board) in s.PointsBoards)
+        {
+            w.Write((int)kind);
+            w.Write(period);
+            w.Write(city);
+            WriteBoard(w, board);
+        }
+
+        w.Write(s.CurrentPeriods.Count);
+        foreach (var (kind, period) in s.CurrentPeriods)
+        {
+            w.Write((int)kind);
+            w.Write(period);
+        }
+
+        w.Write(s.CohortHistory.Count);
+        foreach (var change in s.CohortHistory)
+        {
+            w.Write(change.Member.Value);
+            w.Write(change.Joined);
+            w.Write(change.At);
+        }
+
+        w.Write(s.EventOrder.Count);
+        foreach (var eventId in s.EventOrder)
+        {
+            w.Write(eventId);
+            var attendees = s.Attendees[eventId];
+            w.Write(attendees.Count);
+            attendees.ForEach(w.Write);
+        }
+
+        w.Write(s.SharedEvents.Count);
+        foreach (var (pair, shared) in s.SharedEvents)
+        {
+            w.Write(pair);
+            w.Write(shared);
+        }
+
+        w.Write(s.Ties.Count);
+        foreach (var (member, ties) in s.Ties)
+        {
+            w.Write(member);
+            w.Write(ties.Count);
+            ties.ForEach(w.Write);
+        }
+
+        w.Write(s.SubjectNames.Count);
+        for (var i = 0; i < s.SubjectNames.Count; i++)
+        {
+            w.Write(s.SubjectNames[i]);
+            w.Write(s.SubjectIndex.TryGetValue(s.SubjectNames[i], out var index) && index == i && s.Subjects.Contains(i));
+            w.Write(s.Subjects.ScoreOf(i));
+        }
+
+        w.Write(s.Endorsers.Count);
+        foreach (var ((member, tier), endorsers) in s.Endorsers)
+        {
+            w.Write(member);
+            w.Write(tier);
+            w.Write(endorsers.Count);
+            foreach (var endorser in endorsers)
+            {
+                w.Write(endorser);
+            }
+        }
+    }
+
+    protected override CommunityScores Read(CommunityId community, CommunityMembers members, SnapshotReader r)
+    {
+        var s = new CommunityScores(model, members, r.ReadDateTimeOffset());
+        s.InitializeDefaults();
+        for (var c = r.ReadInt32(); c > 0; c--)
+        {
+            var city = r.ReadString();
+            s.CityIndex[city] = s.Cities.Count;
+            s.Cities.Add(city);
+        }
+
+        var count = r.ReadInt32();
+        s.EnsureCapacity(count);
+        for (var m = 0; m < count; m++)
+        {
+            s.Hot[m] = new MemberHot
+            {
+                Engagement = r.ReadDouble(),
+                Network = r.ReadDouble(),
+                LastActive = r.ReadDateTimeOffset(),
+                City = r.ReadInt32(),
+                TieCount = r.ReadInt32(),
+                InCohort = r.ReadBoolean(),
+            };
+            s.Tiers[m] = new MemberTier { Tier = r.ReadInt32(), Locked = r.ReadInt32(), GraceUntil = r.ReadNullableDateTimeOffset() };
+            s.ByType[m] = ReadArray(r, r.ReadDouble);
+            s.Counts[m] = ReadArray(r, r.ReadInt32);
+            foreach (var balances in s.Balances)
+            {
+                balances[m] = r.ReadDecimal();
+            }
+        }
+
+        foreach (var (member, score) in ReadBoard(r))
+        {
+            s.ScoreBoard.Set(member, score);
+            if (s.Hot[member].City >= 0)
+            {
+                s.CityBoard(s.Hot[member].City).Set(member, score); // a city board is the score board's members of that city
+            }
+        }
+
+        for (var b = r.ReadInt32(); b > 0; b--)
+        {
+            var key = ((LeaderboardKind)r.ReadInt32(), r.ReadDateOnly(), r.ReadInt32());
+            var board = new OrderStatisticTree(sparse: true);
+            foreach (var (member, score) in ReadBoard(r))
+            {
+                board.Set(member, score);
+            }
+
+            s.PointsBoards[key] = board;
+        }
+
+        for (var p = r.ReadInt32(); p > 0; p--)
+        {
+            s.CurrentPeriods[(LeaderboardKind)r.ReadInt32()] = r.ReadDateOnly();
+        }
+
+        for (var h = r.ReadInt32(); h > 0; h--)
+        {
+            s.CohortHistory.Enqueue(new CohortChange(new MemberId(r.ReadString()), r.ReadBoolean(), r.ReadDateTimeOffset()));
+        }
+
+        for (var e = r.ReadInt32(); e > 0; e--)
+        {
+            var eventId = r.ReadString();
+            var attendees = new List<int>();
+            for (var a = r.ReadInt32(); a > 0; a--)
+            {
+                attendees.Add(r.ReadInt32());
+            }
+
+            s.EventOrder.Enqueue(eventId);
+            s.Attendees[eventId] = attendees;
+        }
+
+        for (var p = r.ReadInt32(); p > 0; p--)
+        {
+            s.SharedEvents[r.ReadInt64()] = r.ReadInt32();
+        }
+
+        for (var t = r.ReadInt32(); t > 0; t--)
+        {
+            var member = r.ReadInt32();
+            var ties = new List<int>();
+            for (var n = r.ReadInt32(); n > 0; n--)
+            {
+                ties.Add(r.ReadInt32());
+            }
+
+            s.Ties[member] = ties;
+        }
+
+        var subjects = r.ReadInt32();
+        for (var i = 0; i < subjects; i++)
+        {
+            var name = r.ReadString();
+            var live = r.ReadBoolean();
+            var score = r.ReadDouble();
+            s.SubjectNames.Add(name);
+            if (live)
+            {
+                s.SubjectIndex[name] = i;
+                s.Subjects.Set(i, score);
+            }
+        }
+
+        for (var n = r.ReadInt32(); n > 0; n--)
+        {
+            var key = (r.ReadInt32(), r.ReadInt32());
+            var endorsers = new HashSet<int>();
+            for (var e = r.ReadInt32(); e > 0; e--)
+            {
+                endorsers.Add(r.ReadInt32());
+            }
+
+            s.Endorsers[key] = endorsers;
+        }
+
+        s.RefreshKth();
+        return s;
+    }
+
+    private static void WriteBoard(SnapshotWriter w, OrderStatisticTree board)
+    {
+        w.Write(board.Count);
+        foreach (var (member, score) in board.Entries())
+        {
+            w.Write(member);
+            w.Write(score);
+        }
+    }
+
+    private static List<(int Member, double Score)> ReadBoard(SnapshotReader r)
+    {
+        var entries = new List<(int, double)>(r.ReadInt32());
+        for (var i = entries.Capacity; i > 0; i--)
+        {
+            entries.Add((r.ReadInt32(), r.ReadDouble()));
+        }
+
+        return entries;
+    }
+
+    private static void WriteArray<T>(SnapshotWriter w, T[]? values, Action<T> write)
+    {
+        w.Write(values?.Length ?? -1);
+        foreach (var value in values ?? [])
+        {
+            write(value);
+        }
+    }
+
+    private static T[]? ReadArray<T>(SnapshotReader r, Func<T> read)
+    {
+        var length = r.ReadInt32();
+        if (length < 0)
+        {
+            return null;
+        }
+
+        var values = new T[length];
+        for (var i = 0; i < length; i++)
+        {
+            values[i] = read();
+        }
+
+        return values;
     }
 }

@@ -12,22 +12,19 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
 
     public ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var activity = context.Activity;
-        var weight = model.WeightOf(activity);
-        var seen = projection.Read(context.Community, s => { React(context, s, weight); return true; }, false);
-        if (!seen)
-        {
-            // The community's first activity: nothing folded yet, so evaluate against empty state.
-            React(context, new CommunityScores(model, context.EffectiveTime), weight);
-        }
-
+        React(context, projection.Of(context), model.WeightOf(context.Activity));
         return ValueTask.CompletedTask;
     }
 
     private void React(ActivityContext context, CommunityScores s, double weight)
     {
         var member = context.Member;
-        var index = s.Index.TryGetValue(member, out var i) ? i : -1;
+        var index = s.Members.IndexOf(member);
+        if (index >= s.Capacity)
+        {
+            index = -1; // interned by this batch's fold but not yet seen by scoring: nothing to read
+        }
+
         if (weight > 0)
         {
             var engagement = weight + (index >= 0 ? s.Hot[index].Engagement * s.DecayAt(context.EffectiveTime) : 0);
@@ -44,15 +41,15 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
                 return;
         }
 
-        if (model.Tiers.Length < 2 || (index >= 0 && s.LockedTier[index] >= 0))
+        if (model.Tiers.Length < 2 || (index >= 0 && s.Tiers[index].Locked >= 0))
         {
             return;
         }
 
         var at = context.EffectiveTime;
-        var current = index >= 0 ? s.Tier[index] : 0;
+        var current = index >= 0 ? s.Tiers[index].Tier : 0;
         var eligible = tiers.Eligible(s, member, at, new TierEvaluator.Pending(weight > 0 ? context.Activity.Type : null, weight, context.Events));
-        var grace = index >= 0 ? s.GraceUntil[index] : null;
+        var grace = index >= 0 ? s.Tiers[index].GraceUntil : null;
         if (eligible > current)
         {
             context.Emit(new TierChanged { Member = member, From = model.TierName(current), To = model.TierName(eligible), Reason = "promoted" });
@@ -85,7 +82,8 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
             throw new CommunityValidationException("endorser", "a member cannot endorse themselves");
         }
 
-        if (!s.Index.TryGetValue(endorser, out var by) || s.Tier[by] < tier)
+        var by = s.Members.IndexOf(endorser);
+        if (by < 0 || by >= s.Capacity || s.Tiers[by].Tier < tier)
         {
             throw new CommunityValidationException("endorser", $"'{endorser}' must hold tier '{tierName}' or a higher one to vouch for it");
         }
@@ -101,7 +99,7 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
     private void Lock(ActivityContext context, CommunityScores s, int index)
     {
         var tierName = context.Activity.GetAttribute("tier");
-        var current = index >= 0 ? s.Tier[index] : 0;
+        var current = index >= 0 ? s.Tiers[index].Tier : 0;
         if (tierName is null)
         {
             context.Emit(new TierLocked { Member = context.Member, Tier = null });

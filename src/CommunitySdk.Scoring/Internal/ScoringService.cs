@@ -8,7 +8,6 @@ internal sealed class ScoringService(
     ScoringModel model,
     TierEvaluator tiers,
     IMemberScorer scorer,
-    IProjectionSynchronizer sync,
     TimeProvider time) : IScoringService
 {
     public string? PointsBoardCurrency => projection.LeaderboardCurrency;
@@ -16,19 +15,18 @@ internal sealed class ScoringService(
     public async ValueTask<ScoreExplanation> ExplainAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return projection.Read(
+        return await projection.ReadAsync(
             communityId,
-            s =>
+            (s, members) =>
             {
-                var index = s.Index.TryGetValue(member, out var i) ? i : -1;
+                var index = Index(s, members, member);
                 var inputs = TierEvaluator.Inputs(s, member, index, now);
                 var parts = scorer.Explain(inputs);
                 var decay = s.DecayAt(now);
-                return new ScoreExplanation(member, parts.Sum(p => p.Value), index >= 0 ? s.Hot[index].Engagement * decay : 0, inputs.Network, model.TierName(index >= 0 ? s.Tier[index] : 0), parts);
+                return new ScoreExplanation(member, parts.Sum(p => p.Value), index >= 0 ? s.Hot[index].Engagement * decay : 0, inputs.Network, model.TierName(index >= 0 ? s.Tiers[index].Tier : 0), parts);
             },
-            new ScoreExplanation(member, 0, 0, 0, model.TierName(0), []));
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId communityId, LeaderboardKey board, int count, CancellationToken cancellationToken = default)
@@ -43,7 +41,7 @@ internal sealed class ScoringService(
         return ReadBoardAsync(
             communityId,
             board,
-            (s, tree, scale) => s.Index.TryGetValue(member, out var m) && tree.Contains(m)
+            (s, tree, scale) => Index(s, s.Members, member) is var m && m >= 0 && tree.Contains(m)
                 ? new LeaderboardEntry(tree.RankOf(m) + 1, member, tree.ScoreOf(m) * scale)
                 : null,
             (LeaderboardEntry?)null,
@@ -59,7 +57,7 @@ internal sealed class ScoringService(
             board,
             (s, tree, scale) =>
             {
-                if (!s.Index.TryGetValue(member, out var m) || !tree.Contains(m))
+                if (Index(s, s.Members, member) is var m && (m < 0 || !tree.Contains(m)))
                 {
                     return [];
                 }
@@ -77,31 +75,28 @@ internal sealed class ScoringService(
 
     public async ValueTask<IReadOnlyList<MemberId>> CohortAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read<IReadOnlyList<MemberId>>(
+        return await projection.ReadAsync<IReadOnlyList<MemberId>>(
             communityId,
-            s => Enumerable.Range(0, Math.Min(model.Options.CohortSize, s.ScoreBoard.Count)).Select(r => s.Ids[s.ScoreBoard.MemberAt(r, out _)]).ToArray(),
-            []);
+            (s, members) => Enumerable.Range(0, Math.Min(model.Options.CohortSize, s.ScoreBoard.Count)).Select(r => members.IdOf(s.ScoreBoard.MemberAt(r, out _))).ToArray(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<CohortChange>> CohortHistoryAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read<IReadOnlyList<CohortChange>>(communityId, s => s.CohortHistory.ToArray(), []);
+        return await projection.ReadAsync<IReadOnlyList<CohortChange>>(communityId, (s, _) => s.CohortHistory.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<SegmentActivity>> SegmentRankingAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var since = time.GetUtcNow().AddDays(-model.Options.ActiveDays);
-        return projection.Read<IReadOnlyList<SegmentActivity>>(
+        return await projection.ReadAsync<IReadOnlyList<SegmentActivity>>(
             communityId,
-            s =>
+            (s, members) =>
             {
                 var active = new int[s.Cities.Count];
-                for (var m = 0; m < s.Ids.Count; m++)
+                for (var m = 0; m < Math.Min(members.Count, s.Capacity); m++)
                 {
-                    if (s.Hot[m].City >= 0 && s.LastActive[m] >= since)
+                    if (s.Hot[m].City >= 0 && s.Hot[m].LastActive >= since)
                     {
                         active[s.Hot[m].City]++;
                     }
@@ -112,34 +107,32 @@ internal sealed class ScoringService(
                     .OrderByDescending(a => a.ActiveMembers).ThenBy(a => a.Segment, StringComparer.Ordinal)
                     .ToArray();
             },
-            []);
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<MemberId>> StrongTiesAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Read<IReadOnlyList<MemberId>>(
+        return await projection.ReadAsync<IReadOnlyList<MemberId>>(
             communityId,
-            s => s.Index.TryGetValue(member, out var m) && s.Ties.TryGetValue(m, out var ties) ? ties.Select(t => s.Ids[t]).ToArray() : [],
-            []);
+            (s, members) => members.IndexOf(member) is var m && s.Ties.TryGetValue(m, out var ties) ? ties.Select(members.IdOf).ToArray() : [],
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<(string Subject, double Score)>> HotSubjectsAsync(CommunityId communityId, int count, CancellationToken cancellationToken = default)
     {
         CheckCount(count, "count", 500);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return projection.Read<IReadOnlyList<(string, double)>>(
+        return await projection.ReadAsync<IReadOnlyList<(string, double)>>(
             communityId,
-            s =>
+            (s, _) =>
             {
                 var decay = s.DecayAt(now);
                 return Enumerable.Range(0, Math.Min(count, s.Subjects.Count))
                     .Select(r => s.Subjects.MemberAt(r, out var score) is var subject ? (s.SubjectNames[subject], score * decay) : default)
                     .ToArray();
             },
-            []);
+            cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<ActivityOutcome> EndorseAsync(CommunityId communityId, MemberId endorser, MemberId member, string tier, string idempotencyKey, CancellationToken cancellationToken = default)
@@ -163,26 +156,37 @@ internal sealed class ScoringService(
 
     public async ValueTask<int> ReviewTiersAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         if (model.Tiers.Length < 2)
         {
+            await projection.ReadAsync(communityId, static (_, _) => 0, cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
         var now = time.GetUtcNow();
-        var due = projection.Read(
+        var due = await projection.ReadAsync(
             communityId,
-            s => s.Ids.Where((member, m) =>
+            (s, members) =>
             {
-                if (s.LockedTier[m] >= 0)
+                var list = new List<MemberId>();
+                for (var m = 0; m < Math.Min(members.Count, s.Capacity); m++)
                 {
-                    return false;
+                    var t = s.Tiers[m];
+                    if (!members.IsJoined(m) || t.Locked >= 0)
+                    {
+                        continue;
+                    }
+
+                    var member = members.IdOf(m);
+                    var eligible = tiers.Eligible(s, member, now, default);
+                    if (eligible > t.Tier || (eligible < t.Tier && (t.GraceUntil is null || now >= t.GraceUntil)) || (eligible >= t.Tier && t.GraceUntil is not null))
+                    {
+                        list.Add(member);
+                    }
                 }
 
-                var eligible = tiers.Eligible(s, member, now, default);
-                return eligible > s.Tier[m] || (eligible < s.Tier[m] && (s.GraceUntil[m] is null || now >= s.GraceUntil[m])) || (eligible >= s.Tier[m] && s.GraceUntil[m] is not null);
-            }).ToArray(),
-            []);
+                return list;
+            },
+            cancellationToken).ConfigureAwait(false);
         var changed = 0;
         foreach (var member in due)
         {
@@ -201,11 +205,10 @@ internal sealed class ScoringService(
             throw new CommunityValidationException("community", "is required");
         }
 
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        return projection.Read(
+        return await projection.ReadAsync(
             communityId,
-            s =>
+            (s, _) =>
             {
                 var city = -1;
                 if (board.Segment is { } segment && !s.CityIndex.TryGetValue(segment, out city))
@@ -222,7 +225,7 @@ internal sealed class ScoringService(
                 var period = projection.Period(communityId, board.Kind, board.At ?? now);
                 return s.PointsBoards.TryGetValue((board.Kind, period, city), out var points) ? read(s, points, 1) : empty;
             },
-            empty);
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static LeaderboardEntry[] Entries(CommunityScores s, OrderStatisticTree tree, double scale, int from, int count)
@@ -231,12 +234,16 @@ internal sealed class ScoringService(
         for (var rank = from; rank < tree.Count && entries.Count < count; rank++)
         {
             var member = tree.MemberAt(rank, out var score);
-            entries.Add(new LeaderboardEntry(rank + 1, s.Ids[member], score * scale));
+            entries.Add(new LeaderboardEntry(rank + 1, s.Members.IdOf(member), score * scale));
         }
 
         return [.. entries];
     }
 
+
+    /// <summary>The member's index in the scoring state, or -1 when scoring has not seen them.</summary>
+    private static int Index(CommunityScores s, CommunityMembers members, MemberId member) =>
+        members.IndexOf(member) is var i && i < s.Capacity ? i : -1;
 
     private static void CheckCount(int value, string field, int max, int min = 1)
     {

@@ -11,9 +11,9 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
     public int Eligible(CommunityScores s, MemberId member, DateTimeOffset at, Pending pending)
     {
         var tiers = model.Tiers;
-        var index = s.Index.TryGetValue(member, out var i) ? i : -1;
+        var index = s.Members.IndexOf(member) is var i && i < s.Capacity ? i : -1;
         var score = Score(s, member, index, at, pending);
-        var joinedAt = index >= 0 && s.JoinedAt[index] != default ? s.JoinedAt[index] : at;
+        var joinedAt = index >= 0 && s.Members.JoinedAt(index) != default ? s.Members.JoinedAt(index) : at;
         var eligible = 0;
         for (var tier = 1; tier < tiers.Length; tier++)
         {
@@ -21,9 +21,9 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
             if (score < t.MinScore
                 || (at - joinedAt).TotalDays < t.MinTenureDays
                 || (t.MinPoints > 0 && Balance(s, index, member, t.PointsCurrency!, pending) < t.MinPoints)
-                || (index >= 0 ? s.TieCount[index] : 0) < t.MinStrongTies
-                || t.MinActivities.Any(r => Count(s, index, r.Key, pending) < r.Value)
-                || Endorsements(s, index, member, tier, pending) < t.Endorsements)
+                || (index >= 0 ? s.Hot[index].TieCount : 0) < t.MinStrongTies
+                || !MeetsActivities(s, index, model.TierActivities[tier], pending)
+                || (t.Endorsements > 0 && Endorsements(s, index, member, tier, pending) < t.Endorsements))
             {
                 break;
             }
@@ -38,14 +38,13 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
     {
         var decay = s.DecayAt(at);
         var byType = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (index >= 0)
+        if (index >= 0 && s.ByType[index] is { } stored)
         {
-            var stored = s.ByType[index];
             for (var t = 0; t < stored.Length; t++)
             {
                 if (stored[t] != 0)
                 {
-                    byType[s.TypeNames[t]] = stored[t] * decay;
+                    byType[s.Members.TypeName(t)] = stored[t] * decay;
                 }
             }
         }
@@ -55,26 +54,62 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
             byType[type] = byType.GetValueOrDefault(type) + pending.Weight;
         }
 
-        var tenure = index >= 0 && s.JoinedAt[index] != default ? at - s.JoinedAt[index] : TimeSpan.Zero;
-        return new MemberScoreInputs(member, byType, index >= 0 ? s.Hot[index].Network * decay : 0, index >= 0 ? s.TieCount[index] : 0, tenure);
+        var tenure = index >= 0 && s.Members.JoinedAt(index) != default ? at - s.Members.JoinedAt(index) : TimeSpan.Zero;
+        return new MemberScoreInputs(member, byType, index >= 0 ? s.Hot[index].Network * decay : 0, index >= 0 ? s.Hot[index].TieCount : 0, tenure);
     }
 
-    private double Score(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending) =>
-        scorer.Explain(Inputs(s, member, index, at, pending)).Sum(c => c.Value);
+    /// <summary>The member's score now; the default scorer's sum is read straight from the state (nothing allocated).</summary>
+    private double Score(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending)
+    {
+        if (scorer is not DefaultMemberScorer)
+        {
+            return scorer.Explain(Inputs(s, member, index, at, pending)).Sum(c => c.Value);
+        }
 
-    private static decimal Balance(CommunityScores s, int index, MemberId member, string currency, Pending pending) =>
-        (index >= 0 ? s.Balances.GetValueOrDefault((index, currency)) : 0)
-        + (pending.Events ?? []).OfType<PointsLedgerEvent>().Where(e => e.Member == member && e.Currency == currency).Sum(e => e.Amount);
+        var options = model.Options;
+        var decay = s.DecayAt(at);
+        var engagement = (index >= 0 ? s.Hot[index].Engagement * decay : 0) + (pending.ActivityType is not null && pending.Weight > 0 ? pending.Weight : 0);
+        var network = index >= 0 ? s.Hot[index].Network * decay : 0;
+        var ties = index >= 0 ? s.Hot[index].TieCount : 0;
+        return engagement + (network > 0 ? options.NetworkWeight * network : 0) + (options.StrongTieBonus > 0 && ties > 0 ? options.StrongTieBonus * ties : 0);
+    }
 
-    private static int Count(CommunityScores s, int index, string type, Pending pending) =>
-        (index >= 0 ? s.CountOf(index, type) : 0) + (pending.ActivityType == type ? 1 : 0);
+    private static decimal Balance(CommunityScores s, int index, MemberId member, string currency, Pending pending)
+    {
+        var balance = index >= 0 && Array.IndexOf(s.Model.TierCurrencies, currency) is var c && c >= 0 ? s.Balances[c][index] : 0;
+        if (pending.Events is { } events)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i] is PointsLedgerEvent e && e.Member == member && e.Currency == currency)
+                {
+                    balance += e.Amount;
+                }
+            }
+        }
+
+        return balance;
+    }
+
+    private static bool MeetsActivities(CommunityScores s, int index, (string Type, int Minimum)[] requirements, Pending pending)
+    {
+        foreach (var (type, minimum) in requirements)
+        {
+            if ((index >= 0 ? s.CountOf(index, type) : 0) + (pending.ActivityType == type ? 1 : 0) < minimum)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static int Endorsements(CommunityScores s, int index, MemberId member, int tier, Pending pending)
     {
-        var count = index >= 0 && s.Endorsers.TryGetValue((index, tier), out var endorsers) ? endorsers.Count(e => s.Tier[e] >= tier) : 0;
+        var count = index >= 0 && s.Endorsers.TryGetValue((index, tier), out var endorsers) ? endorsers.Count(e => s.Tiers[e].Tier >= tier) : 0;
         // The reactor emits an endorsement only when it is new, so pending ones are never counted twice.
         return count + (pending.Events ?? []).OfType<TierEndorsed>().Count(e => e.Member == member && e.Tier == s.Model.Tiers[tier].Name
-            && s.Index.TryGetValue(e.Endorser, out var endorser) && s.Tier[endorser] >= tier);
+            && s.Members.IndexOf(e.Endorser) is var endorser && endorser >= 0 && endorser < s.Capacity && s.Tiers[endorser].Tier >= tier);
     }
 }
 

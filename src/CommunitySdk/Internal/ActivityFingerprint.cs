@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,30 +8,87 @@ namespace CommunitySdk.Internal;
 
 /// <summary>
 /// A stable hash of an activity's payload (everything but nothing else), used to tell a retry of an
-/// idempotency key from a conflicting reuse. Providers store it beside the key.
+/// idempotency key from a conflicting reuse. Providers store it beside the key. The payload is its parts, each
+/// written as <c>length:text|</c> in UTF-8, attributes in ordinal order of their names, in one buffer. The hash is
+/// XXH128 (<c>x1:</c> and 32 hex digits): it only tells a retry from a reuse, so it need not be cryptographic, and it
+/// costs a few nanoseconds where SHA-256 cost a microsecond. Versions before 0.3 stored SHA-256 (64 hex digits);
+/// <see cref="Matches"/> still recognises those.
 /// </summary>
 internal static class ActivityFingerprint
 {
-    public static string Compute(Activity activity)
+    private const string Prefix = "x1:";
+
+    public static string Compute(Activity activity) => Hash(activity, legacy: false);
+
+    /// <summary>Whether a stored fingerprint is the one of <paramref name="activity"/> (whose current fingerprint is <paramref name="fingerprint"/>).</summary>
+    public static bool Matches(string stored, Activity activity, string fingerprint) =>
+        stored.StartsWith(Prefix, StringComparison.Ordinal)
+            ? string.Equals(stored, fingerprint, StringComparison.Ordinal)
+            : string.Equals(stored, Hash(activity, legacy: true), StringComparison.Ordinal);
+
+    private static string Hash(Activity activity, bool legacy)
     {
-        var text = new StringBuilder(256);
-        Append(text, activity.IdempotencyKey);
-        Append(text, activity.Community.Value);
-        Append(text, activity.Member.Value);
-        Append(text, activity.Type);
-        Append(text, activity.OccurredAt is { } at ? at.UtcTicks.ToString(CultureInfo.InvariantCulture) : "-");
-        Append(text, activity.Value is { } value ? Canonical(value) : "-");
-        foreach (var (name, attribute) in activity.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        var attributes = SortedAttributes.From(activity.Attributes);
+        Span<char> scratch = stackalloc char[32];
+        var ticks = activity.OccurredAt is { } at ? Format(at.UtcTicks, scratch) : "-";
+        var value = activity.Value is { } v ? Canonical(v) : "-";
+
+        var size = Size(activity.IdempotencyKey) + Size(activity.Community.Value) + Size(activity.Member.Value) + Size(activity.Type) + Size(ticks) + Size(value);
+        foreach (var (name, text) in attributes.Entries)
         {
-            Append(text, name);
-            Append(text, attribute);
+            size += Size(name) + Size(text);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        var rented = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var written = 0;
+            var buffer = rented.AsSpan();
+            Write(buffer, ref written, activity.IdempotencyKey);
+            Write(buffer, ref written, activity.Community.Value);
+            Write(buffer, ref written, activity.Member.Value);
+            Write(buffer, ref written, activity.Type);
+            Write(buffer, ref written, ticks);
+            Write(buffer, ref written, value);
+            foreach (var (name, text) in attributes.Entries)
+            {
+                Write(buffer, ref written, name);
+                Write(buffer, ref written, text);
+            }
+
+            if (legacy)
+            {
+                Span<byte> sha = stackalloc byte[SHA256.HashSizeInBytes];
+                SHA256.HashData(buffer[..written], sha);
+                return Convert.ToHexStringLower(sha);
+            }
+
+            return string.Create(Prefix.Length + 32, XxHash128.HashToUInt128(buffer[..written]), static (chars, hash) =>
+            {
+                Prefix.AsSpan().CopyTo(chars);
+                hash.TryFormat(chars[Prefix.Length..], out _, "x32", CultureInfo.InvariantCulture);
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
-    private static void Append(StringBuilder text, string part) =>
-        text.Append(part.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(part).Append('|');
+    /// <summary>The UTF-8 size of <c>length:part|</c> (at most: the length's digits are counted as 10).</summary>
+    private static int Size(string part) => Encoding.UTF8.GetMaxByteCount(part.Length) + 12;
+
+    private static void Write(Span<byte> buffer, ref int written, string part)
+    {
+        part.Length.TryFormat(buffer[written..], out var digits, provider: CultureInfo.InvariantCulture);
+        written += digits;
+        buffer[written++] = (byte)':';
+        written += Encoding.UTF8.GetBytes(part, buffer[written..]);
+        buffer[written++] = (byte)'|';
+    }
+
+    private static string Format(long ticks, Span<char> scratch) =>
+        ticks.TryFormat(scratch, out var length, provider: CultureInfo.InvariantCulture) ? new string(scratch[..length]) : ticks.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>1.50m and 1.5m are the same amount.</summary>
     private static string Canonical(decimal value)

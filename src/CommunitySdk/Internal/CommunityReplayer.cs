@@ -1,44 +1,55 @@
 using System.Text.Json;
+using CommunitySdk.Projections;
 using CommunitySdk.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Internal;
 
-/// <summary>Re-runs the reactors over a log to rebuild (or preview) projections.</summary>
+/// <summary>Rebuild (stored events into live state), replay (this host's rules over the log) and preview (over any log), the last two on throwaway state.</summary>
 internal sealed class CommunityReplayer(
     ICommunityStore store,
     ProjectionCoordinator projections,
     IEnumerable<IActivityReactor> reactors,
-    ICommunityCalendar calendar) : ICommunityReplayer
+    ICommunityCalendar calendar,
+    ICommunityResolver communities,
+    IOptionsMonitor<CommunityOptions> options) : ICommunityReplayer
 {
     private readonly IActivityReactor[] _reactors = ActivityPipeline.OrderReactors(reactors);
 
+    public async ValueTask<RebuildResult> RebuildAsync(CommunityId community, CancellationToken cancellationToken = default)
+    {
+        await RequireAsync(community, cancellationToken).ConfigureAwait(false);
+        return await projections.RebuildAsync(community, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<ReplayResult> ReplayAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(community);
-
-        // Hold the writer so no activity is recorded while projections are rebuilt.
-        var session = await store.BeginWriteAsync(community, cancellationToken).ConfigureAwait(false);
-        await using (session.ConfigureAwait(false))
-        {
-            return await RunAsync(community, store.ReadLogAsync(community, 0, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
+        await RequireAsync(community, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(community, store.ReadLogAsync(community, 0, cancellationToken), rememberSources: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<ReplayResult> PreviewAsync(CommunityId community, IAsyncEnumerable<CommittedActivity> log, CancellationToken cancellationToken = default)
+    public async ValueTask<ReplayResult> PreviewAsync(CommunityId community, IAsyncEnumerable<CommittedActivity> log, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(community);
         ArgumentNullException.ThrowIfNull(log);
-        return RunAsync(community, log, cancellationToken);
+        await RequireAsync(community, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(community, log, rememberSources: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ReplayResult> RunAsync(CommunityId community, IAsyncEnumerable<CommittedActivity> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the reactors over the log on a throwaway state set, folding what they produce now. A preview's log may come
+    /// from another store, so it remembers the activities of the reversal window for reversals to find their source.
+    /// </summary>
+    private async ValueTask<ReplayResult> RunAsync(CommunityId community, IAsyncEnumerable<CommittedActivity> log, bool rememberSources, CancellationToken cancellationToken)
     {
-        using var lease = await projections.EnterForReplayAsync(community, cancellationToken).ConfigureAwait(false);
+        var states = projections.CreateThrowaway(community);
         var zone = calendar.GetTimeZone(community);
+        var window = options.CurrentValue.ReversalWindow;
+        var sources = new BatchLog();
+        var recent = new Queue<(DateTimeOffset At, string Key)>();
         int activities = 0, events = 0;
         var changed = new List<long>();
         var failed = new List<ReplayFailure>();
-        await foreach (var recorded in log.ConfigureAwait(false))
+        await foreach (var recorded in log.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (recorded.Activity.Community != community)
             {
@@ -47,11 +58,13 @@ internal sealed class CommunityReplayer(
 
             activities++;
             var context = new ActivityContext(recorded.Activity, recorded.ActivityId, recorded.RecordedAt, zone, isReplay: true);
+            context.GetOrAddState(states, static s => s);
+            context.GetOrAddState(sources, static s => s);
             CommunityEvent[] produced;
             try
             {
                 await ActivityPipeline.RunReactorsAsync(_reactors, context, cancellationToken).ConfigureAwait(false);
-                produced = context.Events.ToArray();
+                produced = [.. context.Events];
             }
             catch (CommunityException ex)
             {
@@ -65,7 +78,17 @@ internal sealed class CommunityReplayer(
                 changed.Add(recorded.ActivityId);
             }
 
-            lease.Apply(recorded with { Events = produced });
+            var now = recorded with { Events = produced };
+            projections.Apply(states, now);
+            if (rememberSources)
+            {
+                sources.Add(now);
+                recent.Enqueue((recorded.EffectiveTime, recorded.Activity.IdempotencyKey));
+                while (recent.TryPeek(out var oldest) && oldest.At < recorded.EffectiveTime - window)
+                {
+                    sources.Remove(recent.Dequeue().Key);
+                }
+            }
         }
 
         return new ReplayResult(activities, events, changed, failed);
@@ -91,11 +114,13 @@ internal sealed class CommunityReplayer(
         return true;
     }
 
-    private static void RequireCommunity(CommunityId community)
+    private ValueTask RequireAsync(CommunityId community, CancellationToken cancellationToken)
     {
         if (community.IsEmpty)
         {
             throw new CommunityValidationException("community", "is required");
         }
+
+        return ActivityPipeline.RequireKnownAsync(communities, community, cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
 namespace CommunitySdk.Internal;
 
-internal sealed class MemberDirectory(ICommunity community, MemberDirectoryProjection projection, IProjectionSynchronizer sync) : IMemberDirectory
+internal sealed class MemberDirectory(ICommunity community, Projections.ProjectionCoordinator projections) : IMemberDirectory
 {
     private const int MaxProfileNameLength = Activity.MaxAttributeNameLength - 8; // "profile." prefix
 
@@ -68,8 +68,7 @@ internal sealed class MemberDirectory(ICommunity community, MemberDirectoryProje
     public async ValueTask<MemberInfo?> GetAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         ActivityPipeline.RequireIds(communityId, member);
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Find(communityId, member);
+        return await projections.ReadMembersAsync(communityId, m => m.Info(m.IndexOf(member)), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<MemberInfo>> ListAsync(CommunityId communityId, int skip = 0, int take = 100, CancellationToken cancellationToken = default)
@@ -84,14 +83,24 @@ internal sealed class MemberDirectory(ICommunity community, MemberDirectoryProje
             throw new CommunityValidationException("take", $"must be between 1 and {ActivityPageRequest.MaxPageSize}");
         }
 
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.List(communityId, skip, take);
+        return await projections.ReadMembersAsync<IReadOnlyList<MemberInfo>>(communityId, m => InJoinOrder(m, skip, take), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<int> CountAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
-        await sync.EnsureCurrentAsync(communityId, cancellationToken).ConfigureAwait(false);
-        return projection.Count(communityId);
+        return await projections.ReadMembersAsync(communityId, m => m.JoinedCount, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Joined members by join number.</summary>
+    private static MemberInfo[] InJoinOrder(CommunityMembers members, int skip, int take)
+    {
+        var page = new List<MemberInfo>(Math.Max(0, Math.Min(take, members.JoinedCount - skip)));
+        for (var number = skip + 1; number <= members.JoinedCount && page.Count < take; number++)
+        {
+            page.Add(members.Info(members.IndexOfNumber(number))!);
+        }
+
+        return [.. page];
     }
 
     private static Dictionary<string, string> ProfileAttributes(IReadOnlyDictionary<string, string>? profile, string field)

@@ -1,27 +1,31 @@
+using CommunitySdk.Projections;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Internal;
 
 /// <summary>
-/// The first reactor (order 0): handles joins and profile updates, and makes sure every other activity
-/// comes from a member (joining them implicitly, or rejecting the activity).
+/// The first reactor (order 0): handles joins and profile updates, makes sure every other activity comes from a
+/// member (joining them implicitly, or rejecting the activity), and keeps the community within its number of distinct
+/// activity types.
 /// </summary>
-internal sealed class MembershipReactor(MemberDirectoryProjection directory, IOptionsMonitor<CommunityOptions> options) : IActivityReactor
+internal sealed class MembershipReactor(IOptionsMonitor<CommunityOptions> options) : IActivityReactor
 {
     public int Order => 0;
 
     public ValueTask ReactAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var (typeKnown, types) = directory.ActivityType(context.Community, context.Activity.Type);
+        var members = CommunityStates.Of(context).Members;
+        var type = context.Activity.Type;
         var maxTypes = options.CurrentValue.MaxActivityTypes;
-        if (!typeKnown && types >= maxTypes)
+        if (members.TypeIndex(type) < 0 && members.TypeCount >= maxTypes)
         {
             throw new CommunityLimitExceededException(
-                "CommunityOptions.MaxActivityTypes", maxTypes, $"Community '{context.Community}' already recorded {types} distinct activity types; '{context.Activity.Type}' would be one more");
+                "CommunityOptions.MaxActivityTypes", maxTypes, $"Community '{context.Community}' already recorded {members.TypeCount} distinct activity types; '{type}' would be one more");
         }
 
-        var known = directory.Contains(context.Community, context.Member);
-        switch (context.Activity.Type)
+        var index = members.IndexOf(context.Member);
+        var known = index >= 0 && members.IsJoined(index);
+        switch (type)
         {
             case CommunityActivityTypes.MemberJoined:
                 if (known)
@@ -49,7 +53,7 @@ internal sealed class MembershipReactor(MemberDirectoryProjection directory, IOp
                         throw new MemberNotFoundException(context.Community, context.Member);
                     }
 
-                    context.Emit(new MemberJoined { Member = context.Member, Profile = new Dictionary<string, string>(), Implicit = true });
+                    context.Emit(new MemberJoined { Member = context.Member, Profile = EmptyProfile, Implicit = true });
                 }
 
                 break;
@@ -57,6 +61,8 @@ internal sealed class MembershipReactor(MemberDirectoryProjection directory, IOp
 
         return ValueTask.CompletedTask;
     }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyProfile = new Dictionary<string, string>().AsReadOnly();
 
     /// <summary>The <c>profile.*</c> attributes, without the prefix.</summary>
     internal static IReadOnlyDictionary<string, string> ProfileOf(Activity activity)

@@ -8,9 +8,10 @@ namespace CommunitySdk.Storage;
 /// honours the same contract as the durable providers (one writer per community, atomic commit,
 /// idempotency index, outbox) but nothing survives the process.
 /// </summary>
-public sealed class InMemoryCommunityStore : ICommunityStore
+public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshotStore
 {
     private readonly ConcurrentDictionary<CommunityId, CommunityLog> _logs = new();
+    private readonly ConcurrentDictionary<CommunityId, CommunitySnapshot[]> _snapshots = new();
     private readonly Lock _outboxLock = new();
     private readonly SortedDictionary<long, OutboxEntry> _outbox = [];
     private long _nextOutboxId;
@@ -153,6 +154,20 @@ public sealed class InMemoryCommunityStore : ICommunityStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        StoreProviderSupport.RequireCommunity(snapshot.Community);
+        var copy = snapshot with { Data = (byte[])snapshot.Data.Clone() };
+        _snapshots.AddOrUpdate(snapshot.Community, [copy], (_, kept) => [copy, .. kept.Where(k => k.Position < copy.Position).Take(1)]);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_snapshots.TryGetValue(StoreProviderSupport.RequireCommunity(community), out var kept) ? kept[0] : null);
+
     private CommunityLog GetLog(CommunityId community) => _logs.GetOrAdd(StoreProviderSupport.RequireCommunity(community), static _ => new CommunityLog());
 
     private void Commit(CommunityLog log, CommittedActivity activity)
@@ -163,12 +178,16 @@ public sealed class InMemoryCommunityStore : ICommunityStore
             {
                 log.Entries.Add(activity);
                 log.ByKey.Add(activity.Activity.IdempotencyKey, activity);
-                if (!log.ByMember.TryGetValue(activity.Activity.Member, out var indexes))
+                var position = log.Entries.Count - 1;
+                Index(log, activity.Activity.Member, position);
+                foreach (var e in activity.Events)
                 {
-                    log.ByMember[activity.Activity.Member] = indexes = [];
+                    // An activity that affected another member (an inviter's reward) is in that member's history too.
+                    if (e.Member != activity.Activity.Member)
+                    {
+                        Index(log, e.Member, position);
+                    }
                 }
-
-                indexes.Add(log.Entries.Count - 1);
                 Volatile.Write(ref log.LastId, activity.ActivityId);
             }
 
@@ -177,6 +196,19 @@ public sealed class InMemoryCommunityStore : ICommunityStore
                 var id = ++_nextOutboxId;
                 _outbox.Add(id, new OutboxEntry(id, communityEvent, 0));
             }
+        }
+    }
+
+    private static void Index(CommunityLog log, MemberId member, int position)
+    {
+        if (!log.ByMember.TryGetValue(member, out var indexes))
+        {
+            log.ByMember[member] = indexes = [];
+        }
+
+        if (indexes.Count == 0 || indexes[^1] != position)
+        {
+            indexes.Add(position);
         }
     }
 

@@ -79,6 +79,25 @@ public static class StoreProviderSupport
     }
 
     /// <summary>
+    /// The members an activity's events concern besides its own member (an inviter's reward on an invitee's order),
+    /// each once: a store indexes the activity under them too, so their history includes it.
+    /// </summary>
+    /// <param name="activity">The activity.</param>
+    /// <returns>The other members.</returns>
+    public static IEnumerable<MemberId> OtherMembers(CommittedActivity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        HashSet<MemberId>? seen = null;
+        foreach (var e in activity.Events)
+        {
+            if (e.Member != activity.Activity.Member && (seen ??= []).Add(e.Member))
+            {
+                yield return e.Member;
+            }
+        }
+    }
+
+    /// <summary>
     /// Checks a batch a write session is asked to commit: every activity belongs to the session's community and
     /// the ids follow <paramref name="lastActivityId"/> without gaps. Throws before anything is written.
     /// </summary>

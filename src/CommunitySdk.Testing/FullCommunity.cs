@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using CommunitySdk.Badges;
+using CommunitySdk.Points;
+using CommunitySdk.Referrals;
+using CommunitySdk.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommunitySdk.Testing;
+
+/// <summary>
+/// A community with every feature on (caps, pending and expiring coins, referral rewards, tiers, badges of every
+/// kind), a reproducible workload over it, and a probe that reads back everything a member or an operator can
+/// query. The state suites compare two hosts by their probes: a live one, one started from a snapshot, one that
+/// folded the whole log.
+/// </summary>
+public static class FullCommunity
+{
+    /// <summary>Adds every feature with rules that exercise caps, pending days, expiry, re-credits, rewards, tiers and badges.</summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddEveryFeature(this ICommunitySdkBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddPoints(p => p
+                .Currency("reputation", configure: c => c.DailyCap = 40)
+                .Rule("post.created", amount: 10, currency: "reputation")
+                .Rule("meetup.attended", amount: 25, currency: "reputation", configure: r => r.ExemptFromCurrencyCap = true)
+                .Rule("post.created", amount: 5, currency: "reputation", configure: r => { r.Id = "first-post"; r.FirstTimeOnly = true; })
+                .Currency("coins", spendable: true, c => { c.PendingDays = 2; c.Expiry = ExpiryMode.AfterDays; c.ExpiryDays = 20; })
+                .Rule("order.completed", perUnit: 0.1m, currency: "coins"))
+            .AddReferrals(r =>
+            {
+                r.RewardBoth(inviter: 30, invitee: 10, currency: "coins").MaxRewardLevels(2);
+                r.QualifyingMinimumValue = 50;
+            })
+            .AddScoring(s => s
+                .HalfLife(TimeSpan.FromDays(14))
+                .Weight("post.created", 2)
+                .Weight("order.completed", 1, perUnitOfValue: 0.01)
+                .Weight("meetup.attended", 5)
+                .Tier("newcomer")
+                .Tier("regular", t => t.MinScore = 8)
+                .Tier("pillar", t => { t.MinScore = 30; t.MinPoints = 20; t.PointsCurrency = "reputation"; t.MinActivities["meetup.attended"] = 2; }))
+            .AddBadges(b => b
+                .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))
+                .Badge("regular-buyer", "Regular buyer", BadgeCriteria.Count("order.completed", 3), d => d.AutoRevoke = true)
+                .Badge("streak", "Three days in a row", BadgeCriteria.Streak("post.created", 3))
+                .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2))
+                .Badge("earner", "Earner", BadgeCriteria.PointsEarned("coins", 100))
+                .Badge("explorer", "Explorer", BadgeCriteria.DistinctValues("meetup.attended", 2))
+                .Badge("pillar", "Pillar", BadgeCriteria.Tier("pillar"))
+                .Honour("helper", "Helper")
+                .Family("meetups", "Meetup regular", ("Bronze", BadgeCriteria.Count("meetup.attended", 1)), ("Silver", BadgeCriteria.Count("meetup.attended", 3))));
+    }
+
+    /// <summary>
+    /// Records a reproducible mix through the public services: joins (some with a referral code), orders, posts with
+    /// subjects, meetup check-ins, spends, refunds (reversals), honours, profile changes, expiry sweeps and tier
+    /// reviews, over simulated days (<paramref name="advance"/> moves the host's clock between steps).
+    /// </summary>
+    /// <param name="services">A provider built with <see cref="AddEveryFeature"/>.</param>
+    /// <param name="community">The community.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="steps">How many steps.</param>
+    /// <param name="advance">Moves the host's clock forward.</param>
+    /// <param name="offset">The index of the first step (to continue a workload with more steps).</param>
+    /// <returns>A task.</returns>
+    public static async Task RunWorkloadAsync(IServiceProvider services, CommunityId community, int seed, int steps, Action<TimeSpan> advance, int offset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(advance);
+        var random = new Random(seed + offset);
+        var sdk = services.GetRequiredService<ICommunity>();
+        var directory = services.GetRequiredService<IMemberDirectory>();
+        var points = services.GetRequiredService<IPointsService>();
+        var referrals = services.GetRequiredService<IReferralService>();
+        var badges = services.GetRequiredService<IBadgeService>();
+        var scoring = services.GetRequiredService<IScoringService>();
+        string Member(int i) => $"m{i}";
+        var cities = new[] { "Beijing", "Shanghai", "Chengdu" };
+        var recorded = new List<(string Key, string Member)>();
+        var joined = (await directory.ListAsync(community, 0, 500).ConfigureAwait(false)).Select(m => m.Member.Value).ToList();
+        if (joined.Count == 0)
+        {
+            await directory.JoinAsync(community, new MemberId(Member(0))).ConfigureAwait(false);
+            joined.Add(Member(0));
+        }
+        for (var i = offset; i < offset + steps; i++)
+        {
+            var who = joined[random.Next(joined.Count)];
+            try
+            {
+                switch (random.Next(12) is var roll && roll == 9 && random.Next(3) == 0 ? 13 : roll)
+                {
+                    case 0 or 1:
+                        var code = joined.Count > 2 && random.Next(3) > 0 ? (await referrals.GetOrCreateCodeAsync(community, new MemberId(joined[random.Next(joined.Count)])).ConfigureAwait(false)).Code : null;
+                        var joiner = Member(joined.Count);
+                        await directory.JoinAsync(community, new MemberId(joiner), new JoinRequest
+                        {
+                            ReferralCode = code,
+                            Fingerprint = random.Next(4) == 0 ? "shared-device" : null, // some referrals are held for review
+                            Profile = new Dictionary<string, string> { [ProfileKeys.City] = cities[random.Next(cities.Length)] },
+                        }).ConfigureAwait(false);
+                        joined.Add(joiner);
+                        if (code is not null && random.Next(2) == 0)
+                        {
+                            // The invitee's first order qualifies the referral (rewarded, or held for review).
+                            await sdk.RecordAsync(Make(community, $"first-order-{i}", joiner, "order.completed", random.Next(50, 300))).ConfigureAwait(false);
+                            recorded.Add(($"first-order-{i}", joiner));
+                        }
+
+                        break;
+                    case 2 or 3:
+                        await sdk.RecordAsync(Make(community, $"order-{i}", who, "order.completed", random.Next(10, 400))).ConfigureAwait(false);
+                        recorded.Add(($"order-{i}", who));
+                        break;
+                    case 4 or 5:
+                        await sdk.RecordAsync(Make(community, $"post-{i}", who, "post.created", null, ("subject", $"s{random.Next(6)}"))).ConfigureAwait(false);
+                        recorded.Add(($"post-{i}", who));
+                        break;
+                    case 6:
+                        await sdk.RecordAsync(Make(community, $"meetup-{i}", who, "meetup.attended", null, ("event", $"e{random.Next(4)}"))).ConfigureAwait(false);
+                        break;
+                    case 7:
+                        var available = (await points.GetBalanceAsync(community, new MemberId(who), "coins").ConfigureAwait(false)).Available;
+                        if (available > 1)
+                        {
+                            await points.SpendAsync(community, new MemberId(who), "coins", Math.Floor(available / 2), "voucher", $"spend-{i}").ConfigureAwait(false);
+                        }
+
+                        break;
+                    case 8 when recorded.Count > 0:
+                        var (victim, owner) = recorded[random.Next(recorded.Count)];
+                        await points.ReverseAsync(community, new MemberId(owner), victim, "refund", $"reverse-{i}").ConfigureAwait(false);
+                        break;
+                    case 8:
+                        foreach (var held in (await referrals.GetHeldAsync(community).ConfigureAwait(false)).Take(1))
+                        {
+                            await referrals.ApproveAsync(community, held.Invitee, $"approve-{i}").ConfigureAwait(false);
+                        }
+
+                        break;
+                    case 13:
+                        foreach (var held in (await referrals.GetHeldAsync(community).ConfigureAwait(false)).Take(1))
+                        {
+                            await referrals.ApproveAsync(community, held.Invitee, $"approve-{i}").ConfigureAwait(false);
+                        }
+
+                        break;
+                    case 9:
+                        await badges.GrantAsync(community, new MemberId(who), "helper", "ran a meetup", $"honour-{i}").ConfigureAwait(false);
+                        break;
+                    case 10:
+                        await directory.UpdateProfileAsync(community, new MemberId(who), new Dictionary<string, string> { [ProfileKeys.City] = cities[random.Next(cities.Length)] }, $"profile-{i}").ConfigureAwait(false);
+                        break;
+                    default:
+                        await points.SweepExpiryAsync(community).ConfigureAwait(false);
+                        await scoring.ReviewTiersAsync(community).ConfigureAwait(false);
+                        break;
+                }
+            }
+            catch (CommunityException)
+            {
+                // Refused commands (another member's source, nothing to spend, already joined) are part of the mix.
+            }
+
+            advance(TimeSpan.FromHours(random.Next(1, 20)));
+        }
+    }
+
+    /// <summary>Everything the SDK's queries say about a community and its first <paramref name="members"/> member ids, as text.</summary>
+    /// <param name="services">The provider.</param>
+    /// <param name="community">The community.</param>
+    /// <param name="members">How many of the workload's member ids to probe.</param>
+    /// <returns>The description.</returns>
+    public static async Task<string> DescribeAsync(IServiceProvider services, CommunityId community, int members = 46)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var text = new StringBuilder();
+        void Line(object? value) => text.Append(CultureInfo.InvariantCulture, $"{value}\n");
+        var directory = services.GetRequiredService<IMemberDirectory>();
+        var points = services.GetRequiredService<IPointsService>();
+        var referrals = services.GetRequiredService<IReferralService>();
+        var graph = services.GetRequiredService<IInviteGraph>();
+        var badges = services.GetRequiredService<IBadgeService>();
+        var scoring = services.GetRequiredService<IScoringService>();
+        Line(await directory.CountAsync(community).ConfigureAwait(false));
+        foreach (var info in await directory.ListAsync(community, 0, 500).ConfigureAwait(false))
+        {
+            Line($"{info.Member} {info.Number} {info.JoinedAt:O} {string.Join(',', info.Profile.OrderBy(p => p.Key, StringComparer.Ordinal))}");
+        }
+
+        for (var i = 0; i < members; i++)
+        {
+            var member = new MemberId($"m{i}");
+            foreach (var balance in await points.GetBalancesAsync(community, member).ConfigureAwait(false))
+            {
+                Line(balance);
+            }
+
+            var history = await points.GetHistoryAsync(community, member, new LedgerPageRequest(PageSize: 500)).ConfigureAwait(false);
+            Line(string.Join('|', history.Items));
+            Line(string.Join('|', await points.GetUpcomingExpiriesAsync(community, member, "coins").ConfigureAwait(false)));
+            Line(string.Join('|', (await badges.GetBadgesAsync(community, member).ConfigureAwait(false)).Select(b => $"{b.Badge.Id}:{b.Grants}:{b.Revoked}:{b.Displayed}:{b.FirstEarnedAt:O}")));
+            Line(string.Join('|', (await badges.GetProgressAsync(community, member).ConfigureAwait(false)).Select(p => $"{p.Badge.Id}:{p.Current}/{p.Target}")));
+            Line(Describe(await referrals.GetReferralAsync(community, member).ConfigureAwait(false)));
+            Line(await referrals.GetCodeAsync(community, member).ConfigureAwait(false));
+            Line($"{await graph.GetInviterAsync(community, member).ConfigureAwait(false)} {await graph.GetDepthAsync(community, member).ConfigureAwait(false)} {await graph.GetDescendantCountAsync(community, member).ConfigureAwait(false)}");
+            Line(string.Join(',', await graph.GetInviteesAsync(community, member).ConfigureAwait(false)));
+            Line(await scoring.ExplainAsync(community, member).ConfigureAwait(false) is var e ? $"{e.Score:R} {e.Tier} {string.Join(',', e.Contributions.Select(c => $"{c.Name}={c.Value:R}"))}" : null);
+            Line(string.Join(',', await scoring.StrongTiesAsync(community, member).ConfigureAwait(false)));
+        }
+
+        foreach (var kind in Enum.GetValues<LeaderboardKind>())
+        {
+            foreach (var segment in new string?[] { null, "Beijing", "Shanghai" })
+            {
+                Line(string.Join('|', (await scoring.TopAsync(community, new LeaderboardKey(kind, segment), 50).ConfigureAwait(false)).Select(r => $"{r.Rank}:{r.Member}:{r.Score:R}")));
+            }
+        }
+
+        Line(string.Join('|', await scoring.CohortAsync(community).ConfigureAwait(false)));
+        Line(string.Join('|', await scoring.CohortHistoryAsync(community).ConfigureAwait(false)));
+        Line(string.Join('|', await scoring.SegmentRankingAsync(community).ConfigureAwait(false)));
+        Line(string.Join('|', (await scoring.HotSubjectsAsync(community, 10).ConfigureAwait(false)).Select(h => $"{h.Subject}:{h.Score:R}")));
+        Line(string.Join('|', (await badges.GetRarityAsync(community).ConfigureAwait(false)).Select(r => $"{r.Badge.Id}:{r.Holders}/{r.Members}")));
+        Line(string.Join('|', (await referrals.GetHeldAsync(community).ConfigureAwait(false)).Select(Describe)));
+        Line(string.Join('|', await graph.GetTopInvitersAsync(community, 10).ConfigureAwait(false)));
+        return text.ToString();
+    }
+
+    private static string? Describe(Referral? r) =>
+        r is null ? null : $"{r.Invitee} {r.Inviter} {r.Code} {r.JoinedAt:O} {r.Status} {string.Join(';', r.HoldReasons)}";
+
+    private static Activity Make(CommunityId community, string key, string member, string type, decimal? value, params (string Name, string Value)[] attributes) => new()
+    {
+        IdempotencyKey = key,
+        Community = community,
+        Member = new MemberId(member),
+        Type = type,
+        Value = value,
+        Attributes = attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal),
+    };
+}
