@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using CommunitySdk.Referrals.Internal;
 using CommunitySdk.Scoring.Internal;
 using Microsoft.Data.Sqlite;
 using QuikGraph;
@@ -16,7 +15,7 @@ namespace CommunitySdk.Benchmarks;
 public class GraphBenchmarks
 {
     private const int K = 5;
-    private InviteForest _forest = null!;
+    private CommunityMembers _forest = null!;
     private Dataset _data = null!;
     private SqliteConnection _sqlite = null!;
     private SqliteCommand _ancestors = null!;
@@ -37,14 +36,14 @@ public class GraphBenchmarks
     {
         var members = BenchmarkSettings.Size(Members);
         _data = Dataset.Create(members, ChainHeavy, events: 1024);
-        _forest = new InviteForest();
+        _forest = new CommunityMembers(new CommunityId("bench"));
         var ids = Enumerable.Range(0, members).Select(m => new MemberId($"m{m}")).ToArray();
         for (var m = 0; m < members; m++)
         {
-            _forest.Add(ids[m]);
+            var node = _forest.Intern(ids[m]);
             if (_data.Parent[m] >= 0)
             {
-                _forest.SetInviter(ids[m], ids[_data.Parent[m]]);
+                _forest.SetInviter(node, _forest.Intern(ids[_data.Parent[m]]));
             }
         }
 

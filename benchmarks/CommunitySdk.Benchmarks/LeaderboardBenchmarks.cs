@@ -287,14 +287,20 @@ public class LeaderboardBenchmarks
     private CommunityScores Engine(int networkLevels)
     {
         var options = new ScoringOptions { NetworkLevels = networkLevels, CohortSize = 100 };
-        var engine = new CommunityScores(new ScoringModel(Options.Create(options), new CommunitySdk.Internal.CommandActivityTypes([])), T0);
-        engine.InternType("activity");
+        var members = new CommunityMembers(new CommunityId("bench"));
+        members.InternType("activity");
         for (var m = 0; m < _data.Members; m++)
         {
-            engine.Intern(new MemberId($"m{m}"));
-            engine.Hot[m].Parent = _data.Parent[m];
+            members.Intern(new MemberId($"m{m}"));
+            if (_data.Parent[m] >= 0)
+            {
+                members.SetInviter(m, _data.Parent[m]);
+            }
         }
 
+        var engine = new CommunityScores(new ScoringModel(Options.Create(options), new CommunitySdk.Internal.CommandActivityTypes([])), members, T0);
+        engine.InitializeDefaults();
+        engine.EnsureCapacity(members.Count);
         return engine;
     }
 

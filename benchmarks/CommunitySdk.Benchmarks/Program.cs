@@ -9,6 +9,11 @@ using CommunitySdk.Benchmarks;
 // Usage:
 //   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --filter '*'   full run (reports in BenchmarkDotNet.Artifacts)
 //   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --smoke        one iteration of everything, small data (CI)
+if (args.Length > 0 && args[0] == "--scale")
+{
+    return await CommunitySdk.Benchmarks.Scale.ScaleHarness.RunAsync(args[1..]);
+}
+
 var smoke = args.Contains("--smoke");
 var rest = args.Where(a => a != "--smoke").ToArray();
 
