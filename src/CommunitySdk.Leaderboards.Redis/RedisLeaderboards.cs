@@ -76,6 +76,7 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
     private readonly ICommunityStore _store;
     private readonly TimeProvider _time;
     private readonly Lazy<ConnectionMultiplexer> _redis;
+    private readonly string _endpoints;
     private readonly double _lambda;
 
     /// <summary>Creates the boards.</summary>
@@ -104,10 +105,30 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
         _store = store;
         _time = time;
         _lambda = Math.Log(2) / options.HalfLife.TotalSeconds;
-        _redis = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options.Configuration));
+        var configuration = ConfigurationOptions.Parse(options.Configuration);
+        configuration.AbortOnConnectFail = false; // a server down at start is retried in the background, never kept as a failure
+        _endpoints = string.Join(", ", configuration.EndPoints); // for messages: never the password
+        _redis = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
     }
 
-    private IDatabase Db => _redis.Value.GetDatabase();
+    /// <summary>
+    /// The database while connected. While Redis is unreachable every call fails at once (the multiplexer reconnects in
+    /// the background), so an event waits in the outbox for its next attempt instead of holding a request for the
+    /// command timeout.
+    /// </summary>
+    private IDatabase Db
+    {
+        get
+        {
+            var connection = _redis.Value;
+            if (!connection.IsConnected)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, $"Redis ({_endpoints}) is not connected; the connection is retried in the background.");
+            }
+
+            return connection.GetDatabase();
+        }
+    }
 
     /// <inheritdoc />
     public async Task<bool> ApplyAsync(CommunityEvent communityEvent, CancellationToken cancellationToken = default)

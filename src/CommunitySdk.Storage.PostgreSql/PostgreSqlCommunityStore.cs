@@ -150,23 +150,47 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default) =>
+        ReadOutboxAsync("NOT o.dead AND o.next_attempt_at <= $2", max, dueBy, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default) =>
+        ReadOutboxAsync("o.dead AND $2 IS NOT NULL", max, DateTimeOffset.UnixEpoch, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT id, payload, attempts FROM community_outbox ORDER BY id LIMIT $1;", connection);
-        command.Parameters.AddWithValue(max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(entries);
+        await UpdateOutboxAsync(entries, "DELETE FROM community_outbox o USING unnest($1::text[], $2::bigint[]) AS k(c, a) WHERE o.community = k.c AND o.activity_id = k.a;", null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
-        UpdateOutboxAsync(entryIds, "DELETE FROM community_outbox WHERE id = ANY($1);", cancellationToken);
+    public async ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        await UpdateOutboxAsync(
+            failures.Select(f => f.Key).ToList(),
+            """
+            UPDATE community_outbox o SET attempts = o.attempts + 1, next_attempt_at = k.next, acknowledged = k.ack, dead = k.dead, last_error = k.error
+            FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::boolean[], $6::text[]) AS k(c, a, next, ack, dead, error)
+            WHERE o.community = k.c AND o.activity_id = k.a;
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue(failures.Select(f => f.NextAttemptAt.ToUniversalTime()).ToArray());
+                command.Parameters.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, failures.Select(f => StoreProviderSupport.JoinAcknowledgements(f.Acknowledged)).ToArray());
+                command.Parameters.AddWithValue(failures.Select(f => f.DeadLetter).ToArray());
+                command.Parameters.AddWithValue(failures.Select(f => f.Error).ToArray());
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
-        UpdateOutboxAsync(entryIds, "UPDATE community_outbox SET attempts = attempts + 1 WHERE id = ANY($1);", cancellationToken);
+    public async ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return await UpdateOutboxAsync(entries, "UPDATE community_outbox o SET dead = false, attempts = 0, next_attempt_at = '-infinity' FROM unnest($1::text[], $2::bigint[]) AS k(c, a) WHERE o.community = k.c AND o.activity_id = k.a AND o.dead;", null, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -184,18 +208,36 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async ValueTask UpdateOutboxAsync(IReadOnlyCollection<long> entryIds, string sql, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string where, int max, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entryIds);
-        if (entryIds.Count == 0)
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
+            FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
+            WHERE {where} ORDER BY o.community, o.activity_id LIMIT $1;
+            """,
+            connection);
+        command.Parameters.AddWithValue(max);
+        command.Parameters.AddWithValue(due.ToUniversalTime());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<int> UpdateOutboxAsync(IReadOnlyCollection<OutboxKey> entries, string sql, Action<NpgsqlCommand>? bind, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
         {
-            return;
+            return 0;
         }
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue(entryIds.ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        command.Parameters.AddWithValue(entries.Select(k => k.Community.Value).ToArray());
+        command.Parameters.AddWithValue(entries.Select(k => k.ActivityId).ToArray());
+        bind?.Invoke(command);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
@@ -344,13 +386,11 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
                             batch.BatchCommands.Add(member);
                         }
 
-                        foreach (var e in activity.Events)
+                        if (activity.Events.Count > 0)
                         {
-                            var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id, event_index, payload) VALUES ($1, $2, $3, $4);");
+                            var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id) VALUES ($1, $2);"); // the events stay in the log row
                             outbox.Parameters.AddWithValue(r.Community);
                             outbox.Parameters.AddWithValue(r.ActivityId);
-                            outbox.Parameters.AddWithValue(e.Index);
-                            outbox.Parameters.AddWithValue(store._serializer.SerializeEvent(e));
                             batch.BatchCommands.Add(outbox);
                         }
                     }

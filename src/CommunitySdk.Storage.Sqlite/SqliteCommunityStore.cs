@@ -123,24 +123,44 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default) =>
+        ReadOutboxAsync("o.dead = 0 AND o.next_attempt_at <= $due", max, dueBy.ToUnixTimeMilliseconds(), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default) =>
+        ReadOutboxAsync("o.dead = 1", max, 0, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, payload, attempts FROM community_outbox ORDER BY id LIMIT $n;";
-        command.Parameters.AddWithValue("$n", max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(entries);
+        await UpdateOutboxAsync(entries, "DELETE FROM community_outbox WHERE community = $c AND activity_id = $a;", static (_, _) => { }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
-        UpdateOutboxAsync(entryIds, "DELETE FROM community_outbox WHERE id = $id;", cancellationToken);
+    public async ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        await UpdateOutboxAsync(
+            failures.Select(f => (f.Key, f)).ToList(),
+            "UPDATE community_outbox SET attempts = attempts + 1, next_attempt_at = $next, acknowledged = $ack, dead = $dead, last_error = $error WHERE community = $c AND activity_id = $a;",
+            static (command, f) =>
+            {
+                command.Parameters["$next"].Value = f.NextAttemptAt.ToUnixTimeMilliseconds();
+                command.Parameters["$ack"].Value = (object?)StoreProviderSupport.JoinAcknowledgements(f.Acknowledged) ?? DBNull.Value;
+                command.Parameters["$dead"].Value = f.DeadLetter ? 1 : 0;
+                command.Parameters["$error"].Value = f.Error;
+            },
+            cancellationToken,
+            "$next", "$ack", "$dead", "$error").ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) =>
-        UpdateOutboxAsync(entryIds, "UPDATE community_outbox SET attempts = attempts + 1 WHERE id = $id;", cancellationToken);
+    public async ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return await UpdateOutboxAsync(entries, "UPDATE community_outbox SET dead = 0, attempts = 0, next_attempt_at = 0 WHERE community = $c AND activity_id = $a AND dead = 1;", static (_, _) => { }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default)
@@ -209,12 +229,30 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async ValueTask UpdateOutboxAsync(IReadOnlyCollection<long> entryIds, string sql, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string where, int max, long due, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entryIds);
-        if (entryIds.Count == 0)
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
+            FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
+            WHERE {where} ORDER BY o.community, o.activity_id LIMIT $n;
+            """;
+        command.Parameters.AddWithValue("$n", max);
+        command.Parameters.AddWithValue("$due", due);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<int> UpdateOutboxAsync(IReadOnlyCollection<OutboxKey> entries, string sql, Action<SqliteCommand, OutboxKey> bind, CancellationToken cancellationToken) =>
+        UpdateOutboxAsync(entries.Select(k => (k, k)).ToList(), sql, bind, cancellationToken);
+
+    private async ValueTask<int> UpdateOutboxAsync<T>(List<(OutboxKey Key, T Item)> entries, string sql, Action<SqliteCommand, T> bind, CancellationToken cancellationToken, params string[] parameters)
+    {
+        if (entries.Count == 0)
         {
-            return;
+            return 0;
         }
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -225,14 +263,24 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
             await using var command = _writeConnection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = sql;
-            var id = command.Parameters.Add("$id", SqliteType.Integer);
-            foreach (var entryId in entryIds)
+            var community = command.Parameters.Add("$c", SqliteType.Text);
+            var activity = command.Parameters.Add("$a", SqliteType.Integer);
+            foreach (var name in parameters)
             {
-                id.Value = entryId;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var changed = 0;
+            foreach (var (key, item) in entries)
+            {
+                community.Value = key.Community.Value;
+                activity.Value = key.ActivityId;
+                bind(command, item);
+                changed += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return changed;
         }
         finally
         {
@@ -354,8 +402,8 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
             EventMember.CommandText = "INSERT OR IGNORE INTO community_event_members (community, member, activity_id) VALUES ($c, $m, $id);";
             EventMemberParameters = (EventMember.Parameters.Add("$c", SqliteType.Text), EventMember.Parameters.Add("$m", SqliteType.Text), EventMember.Parameters.Add("$id", SqliteType.Integer));
             Outbox = connection.CreateCommand();
-            Outbox.CommandText = "INSERT INTO community_outbox (community, activity_id, event_index, payload) VALUES ($c, $id, $i, $p);";
-            OutboxParameters = (Outbox.Parameters.Add("$c", SqliteType.Text), Outbox.Parameters.Add("$id", SqliteType.Integer), Outbox.Parameters.Add("$i", SqliteType.Integer), Outbox.Parameters.Add("$p", SqliteType.Text));
+            Outbox.CommandText = "INSERT INTO community_outbox (community, activity_id) VALUES ($c, $id);"; // the events stay in the log row
+            OutboxParameters = (Outbox.Parameters.Add("$c", SqliteType.Text), Outbox.Parameters.Add("$id", SqliteType.Integer));
         }
 
         public SqliteCommand Insert { get; }
@@ -368,7 +416,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
 
         public (SqliteParameter Community, SqliteParameter Member, SqliteParameter ActivityId) EventMemberParameters { get; }
 
-        public (SqliteParameter Community, SqliteParameter ActivityId, SqliteParameter Index, SqliteParameter Payload) OutboxParameters { get; }
+        public (SqliteParameter Community, SqliteParameter ActivityId) OutboxParameters { get; }
 
         public async Task<long> LastIdAsync(SqliteTransaction transaction, CommunityId community, CancellationToken cancellationToken)
         {
@@ -449,7 +497,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 var p = commands.InsertParameters;
                 var outbox = commands.Outbox;
                 outbox.Transaction = transaction;
-                var (oc, oid, index, payload) = commands.OutboxParameters;
+                var (oc, oid) = commands.OutboxParameters;
                 foreach (var (activity, r) in records)
                 {
                     object?[] values = [r.Community, r.ActivityId, r.IdempotencyKey, r.Member, r.Type, r.OccurredAt, r.Value, r.Attributes, r.RecordedAt, r.Fingerprint, r.Events];
@@ -468,12 +516,10 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                         await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    foreach (var e in activity.Events)
+                    if (activity.Events.Count > 0)
                     {
                         oc.Value = r.Community;
                         oid.Value = r.ActivityId;
-                        index.Value = e.Index;
-                        payload.Value = store._serializer.SerializeEvent(e);
                         await outbox.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                     }
                 }

@@ -149,7 +149,8 @@ public abstract class StoreSessionConformance : StoreConformanceBase
 
         Assert.Equal(1, await Store.GetLastActivityIdAsync(c));
         Assert.Null(await Store.FindAsync(c, "k2"));
-        Assert.Single(await Store.GetPendingOutboxAsync(100), e => e.Event.Community == c && e.Event is Points.PointsAwarded);
+        var left = Assert.Single(await Store.GetPendingOutboxAsync(100, DateTimeOffset.MaxValue), e => e.Community == c);
+        Assert.Equal(1, left.ActivityId);
     }
 
     /// <summary>Writers of different communities proceed side by side and every commit lands.</summary>
@@ -171,27 +172,71 @@ public abstract class StoreSessionConformance : StoreConformanceBase
     }
 }
 
-/// <summary>The outbox: each committed event waits until it is marked delivered.</summary>
+/// <summary>
+/// The outbox: each committed activity's events wait, read from its log entry, until marked delivered; a failed attempt
+/// records the handlers' acknowledgements, when to try again and whether to give up (dead letter); dead letters come
+/// back when requeued.
+/// </summary>
 [ConformanceSuite]
 public abstract class StoreOutboxConformance : StoreConformanceBase
 {
-    /// <summary>Pending in commit order; delivered entries go; failures are counted.</summary>
+    /// <summary>Pending in commit order, one entry per activity with its events; delivered entries go.</summary>
     [Fact]
     public async Task Events_wait_in_order_until_delivered()
     {
         var c = Community();
         await CommitAsync(Make(c, 1), Make(c, 2));
-        var pending = (await Store.GetPendingOutboxAsync(100)).Where(e => e.Event.Community == c).ToArray();
-        Assert.Equal(["MemberJoined", "PointsAwarded", "PointsAwarded"], pending.Select(e => e.Event.GetType().Name));
-        Assert.Equal([1L, 1, 2], pending.Select(e => e.Event.ActivityId));
-        Assert.True(pending[0].Id < pending[1].Id && pending[1].Id < pending[2].Id);
-        Assert.Equal(Serializer.SerializeEvent(Make(c, 2).Events[0]), Serializer.SerializeEvent(pending[2].Event));
+        var pending = (await Store.GetPendingOutboxAsync(100, Now)).Where(e => e.Community == c).ToArray();
+        Assert.Equal([1L, 2], pending.Select(e => e.ActivityId));
+        Assert.Equal(["MemberJoined", "PointsAwarded"], pending[0].Events.Select(e => e.GetType().Name));
+        Assert.Equal(Serializer.SerializeEvent(Make(c, 2).Events[0]), Serializer.SerializeEvent(Assert.Single(pending[1].Events)));
+        Assert.All(pending, e => Assert.Equal((0, 0, null), (e.Attempts, e.Acknowledged.Count, e.LastError)));
+        Assert.Single(await Store.GetPendingOutboxAsync(1, Now)); // at most max
 
-        await Store.MarkFailedAsync([pending[0].Id]);
-        await Store.MarkFailedAsync([pending[0].Id]);
-        await Store.MarkDeliveredAsync([pending[1].Id, pending[2].Id]);
-        var left = Assert.Single((await Store.GetPendingOutboxAsync(100)).Where(e => e.Event.Community == c));
-        Assert.Equal((pending[0].Id, 2), (left.Id, left.Attempts));
-        Assert.Equal(1, (await Store.GetPendingOutboxAsync(1)).Count);
+        await Store.MarkDeliveredAsync([pending[1].Key]);
+        var left = Assert.Single((await Store.GetPendingOutboxAsync(100, Now)).Where(e => e.Community == c));
+        Assert.Equal(1, left.ActivityId);
+    }
+
+    /// <summary>A failure keeps the acknowledgements and the error; the entry is due again only at its next attempt.</summary>
+    [Fact]
+    public async Task A_failed_attempt_waits_for_its_next_attempt_with_its_acknowledgements()
+    {
+        var c = Community();
+        await CommitAsync(Make(c, 1));
+        var entry = Assert.Single((await Store.GetPendingOutboxAsync(100, Now)).Where(e => e.Community == c));
+        string[] acknowledged = [OutboxEntry.AcknowledgementKey(0, "Shop.Mailer"), OutboxEntry.AcknowledgementKey(1, "Shop.Mailer")];
+        await Store.MarkFailedAsync([new OutboxFailure(entry.Key, acknowledged, Now.AddMinutes(1), DeadLetter: false, "Shop.Crm: timeout")]);
+
+        Assert.DoesNotContain(await Store.GetPendingOutboxAsync(100, Now.AddSeconds(59)), e => e.Community == c);
+        var again = Assert.Single((await Store.GetPendingOutboxAsync(100, Now.AddMinutes(1))).Where(e => e.Community == c));
+        Assert.Equal(1, again.Attempts);
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), again.Acknowledged.Order(StringComparer.Ordinal));
+        Assert.Equal("Shop.Crm: timeout", again.LastError);
+
+        await Store.MarkFailedAsync([new OutboxFailure(entry.Key, acknowledged, Now.AddMinutes(3), DeadLetter: false, "again")]);
+        Assert.Equal(2, Assert.Single((await Store.GetPendingOutboxAsync(100, Now.AddDays(1))).Where(e => e.Community == c)).Attempts);
+    }
+
+    /// <summary>A dead letter leaves the pending set, is listed with its error, and is pending again after a requeue.</summary>
+    [Fact]
+    public async Task Dead_letters_leave_the_pending_set_until_requeued()
+    {
+        var c = Community();
+        await CommitAsync(Make(c, 1), Make(c, 2));
+        var first = (await Store.GetPendingOutboxAsync(100, Now)).First(e => e.Community == c);
+        await Store.MarkFailedAsync([new OutboxFailure(first.Key, [], Now, DeadLetter: true, "Shop.Crm: 500")]);
+
+        Assert.Equal([2L], (await Store.GetPendingOutboxAsync(100, DateTimeOffset.MaxValue)).Where(e => e.Community == c).Select(e => e.ActivityId));
+        var dead = Assert.Single((await Store.GetDeadLettersAsync(100)).Where(e => e.Community == c));
+        Assert.Equal((1L, 1, "Shop.Crm: 500"), (dead.ActivityId, dead.Attempts, dead.LastError));
+        Assert.Equal(["MemberJoined", "PointsAwarded"], dead.Events.Select(e => e.GetType().Name));
+
+        Assert.Equal(0, await Store.RequeueDeadLettersAsync([new OutboxKey(c, 2)])); // not dead: nothing to requeue
+        Assert.Equal(1, await Store.RequeueDeadLettersAsync([first.Key]));
+        Assert.DoesNotContain(await Store.GetDeadLettersAsync(100), e => e.Community == c);
+        var requeued = (await Store.GetPendingOutboxAsync(100, Now)).Where(e => e.Community == c).ToArray();
+        Assert.Equal([1L, 2], requeued.Select(e => e.ActivityId));
+        Assert.Equal(0, requeued[0].Attempts);
     }
 }

@@ -27,8 +27,9 @@ public sealed class CommunityOptions
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// When <see langword="true"/> (default), events are published to event handlers right after each commit,
-    /// in the recording call. When <see langword="false"/>, the host relays the outbox itself
+    /// When <see langword="true"/> (default), the events of each commit are published to event handlers right after
+    /// it, in the recording call, for at most <see cref="InlinePublishTimeout"/>; what is not delivered then stays in
+    /// the outbox for the relay. When <see langword="false"/>, the host relays the outbox itself
     /// with <see cref="ICommunityOutbox.RelayPendingAsync"/>, typically from a background job (CommunitySdk.AspNetCore's
     /// <c>CommunityBackgroundJobs</c> relays every 5 s).
     /// </summary>
@@ -37,6 +38,26 @@ public sealed class CommunityOptions
     /// <summary>Outbox entries relayed per batch, 1 to 10,000. Default 256.</summary>
     [Range(1, 10_000)]
     public int OutboxBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long a record waits for its own events to be published inline (<see cref="PublishEventsInline"/>), 1 ms to 1
+    /// minute. Default 1 second. A handler still running then is left to finish in the background and whatever it did
+    /// not acknowledge stays in the outbox for the relay; the record never waits longer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan InlinePublishTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The delay before the first retry of a failed delivery, 1 ms to 1 hour; it doubles with every attempt. Default 5 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan OutboxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest delay between retries, 1 ms to 7 days. Default 1 hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
+    public TimeSpan OutboxMaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Failed delivery attempts after which an entry is dead-lettered, 1 to 1,000. Default 10.</summary>
+    [Range(1, 1_000)]
+    public int OutboxMaxAttempts { get; set; } = 10;
 
     /// <summary>
     /// The communities (tenants) this host serves, keyed by community id, with the settings that differ from the

@@ -37,14 +37,30 @@ public interface IProjectionSynchronizer
 /// <param name="Error">What it threw.</param>
 public sealed record ProjectionFaultInfo(CommunityId Community, string Projection, long ActivityId, string Error);
 
-/// <summary>Relays the outbox: publishes committed events to event handlers, at least once.</summary>
+/// <summary>
+/// Relays the outbox: publishes committed events to event handlers, at least once. Each handler acknowledges each
+/// event; a failed delivery is retried later with exponential backoff, only to the handlers that have not acknowledged
+/// it, and after <see cref="CommunityOptions.OutboxMaxAttempts"/> attempts the entry is dead-lettered.
+/// </summary>
 public interface ICommunityOutbox
 {
     /// <summary>
-    /// Publishes pending events to every <see cref="ICommunityEventHandler{TEvent}"/> until none is left
-    /// (or only failing ones). An event whose handler throws stays pending and is retried on a later call.
+    /// Publishes the due pending events until none is left (or only entries not due yet). An event a handler fails on
+    /// stays pending for that handler and is retried after a backoff.
     /// </summary>
     /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>How many events were delivered.</returns>
+    /// <returns>How many activities' events were delivered to every handler.</returns>
     ValueTask<int> RelayPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Dead-lettered entries: activities whose events a handler kept failing on (for an admin page or an alert).</summary>
+    /// <param name="max">At most this many, 1 to 10,000.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries, with their last error.</returns>
+    ValueTask<IReadOnlyList<Storage.OutboxEntry>> GetDeadLettersAsync(int max = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes dead-lettered entries pending again (after the failing handler was fixed), due now.</summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>How many were requeued.</returns>
+    ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<Storage.OutboxKey> entries, CancellationToken cancellationToken = default);
 }

@@ -14,28 +14,33 @@ public class RedisLeaderboardTests
         ? cs
         : throw new InvalidOperationException("COMMUNITYSDK_REDIS is not set: run the tests with ./eng/test.sh, which starts a throwaway Redis.");
 
-    private static TestHost Host(string prefix) => TestHost.Create(
+    private static TestHost Host(string prefix, string? server = null) => TestHost.Create(
         b => b.AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
               .AddScoring(s => s.HalfLife(TimeSpan.FromDays(7)).Weight("post.created", 2).Weight("order.completed", 1, perUnitOfValue: 0.01))
-              .UseRedisLeaderboards(Server, r => { r.KeyPrefix = prefix; r.HalfLife = TimeSpan.FromDays(7); r.PointsCurrency = "coins"; }),
+              .UseRedisLeaderboards(server ?? Server, r => { r.KeyPrefix = prefix; r.HalfLife = TimeSpan.FromDays(7); r.PointsCurrency = "coins"; }),
         o => o.TimeZone = "Asia/Shanghai");
 
-    private static async Task Simulate(TestHost host, int seed)
+    private static async Task<List<TimeSpan>> Simulate(TestHost host, int seed, int count = 400, string prefix = "a")
     {
         var random = new Random(seed);
-        for (var i = 0; i < 400; i++)
+        var took = new List<TimeSpan>(count);
+        for (var i = 0; i < count; i++)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var type = random.Next(3) == 0 ? "order.completed" : "post.created";
             await host.Community.RecordAsync(new Activity
             {
-                IdempotencyKey = $"a{i}",
+                IdempotencyKey = $"{prefix}{i}",
                 Community = Shop,
                 Member = new MemberId($"m{random.Next(40)}"),
                 Type = type,
                 Value = type == "order.completed" ? random.Next(5, 200) : null,
             });
+            took.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             host.Clock.Advance(TimeSpan.FromMinutes(random.Next(5, 180)));
         }
+
+        return took;
     }
 
     private static async Task AssertBoardsEqualTheSdk(TestHost host)
@@ -103,5 +108,81 @@ public class RedisLeaderboardTests
     }
 
     [Fact]
+    public async Task While_redis_is_down_records_stay_fast_and_once_it_is_back_the_boards_converge_without_a_restart()
+    {
+        // Normal latency, with a reachable Redis (after a warm-up, so the JIT is not what is measured).
+        TimeSpan normal;
+        await using (var up = Host($"t{Guid.NewGuid():N}"))
+        {
+            await Simulate(up, seed: 1, count: 50, prefix: "warm");
+            normal = Median(await Simulate(up, seed: 1, count: 100));
+        }
+
+        // A Redis that is down when the app starts (nothing listens on the port yet).
+        var port = FreePort();
+        await using var host = Host($"t{Guid.NewGuid():N}", $"127.0.0.1:{port},connectTimeout=500");
+        var down = Median(await Simulate(host, seed: 5, count: 100));
+        Assert.True(down <= normal * 2 + TimeSpan.FromMilliseconds(1), $"median record with Redis down {down.TotalMilliseconds:0.00} ms, normal {normal.TotalMilliseconds:0.00} ms");
+        Assert.NotEmpty(await host.Get<Storage.ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
+
+        // Redis comes up: the same process reconnects, and the relay delivers what waited.
+        using var redis = StartRedis(port);
+        try
+        {
+            var boards = host.Get<IRedisLeaderboards>();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!await IsUpAsync(boards))
+            {
+                await Task.Delay(20, deadline.Token); // the multiplexer reconnects on its own schedule
+            }
+
+            host.Clock.Advance(TimeSpan.FromHours(2)); // every backoff has passed
+            await host.Get<ICommunityOutbox>().RelayPendingAsync();
+            Assert.Empty(await host.Get<Storage.ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
+            await AssertBoardsEqualTheSdk(host);
+            Assert.Equal(0, await host.Get<ICommunityOutbox>().RelayPendingAsync()); // nothing twice
+            await AssertBoardsEqualTheSdk(host);
+        }
+        finally
+        {
+            redis.Kill(entireProcessTree: true);
+            await redis.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public void Redis_public_api_is_unchanged() => Snapshooter.Xunit.Snapshot.Match(Testing.PublicApi.Describe(typeof(RedisLeaderboards).Assembly));
+
+    private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static System.Diagnostics.Process StartRedis(int port)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (./eng/test.sh installs it)");
+    }
+
+    private static async Task<bool> IsUpAsync(IRedisLeaderboards boards)
+    {
+        try
+        {
+            await boards.SizeAsync(Shop, new LeaderboardKey(LeaderboardKind.Score));
+            return true;
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            return false;
+        }
+    }
 }

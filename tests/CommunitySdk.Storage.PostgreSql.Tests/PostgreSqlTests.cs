@@ -88,7 +88,7 @@ public class PostgreSqlProviderTests
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync();
-        });
+        }, "CREATE TABLE community_outbox (id bigserial PRIMARY KEY, community text NOT NULL, activity_id bigint NOT NULL, event_index integer NOT NULL, payload text NOT NULL, attempts integer NOT NULL DEFAULT 0);");
     }
 
     [Fact]

@@ -132,9 +132,9 @@ internal static class CrashHarness
         }
 
         // Restart: every event of every committed activity reaches the handler (at least once), none invented.
-        Assert.NotEmpty(await store.GetPendingOutboxAsync(1));
+        Assert.NotEmpty(await store.GetPendingOutboxAsync(1, DateTimeOffset.MaxValue));
         await sp.GetRequiredService<ICommunityOutbox>().RelayPendingAsync();
-        Assert.Empty(await store.GetPendingOutboxAsync(1));
+        Assert.Empty(await store.GetPendingOutboxAsync(1, DateTimeOffset.MaxValue));
         var got = delivered.Events.Select(e => (e.ActivityId, e.Index)).ToHashSet();
         var expected = log.SelectMany(a => a.Events.Select(e => (a.ActivityId, e.Index))).ToHashSet();
         Assert.Equal(expected.Order(), got.Order());

@@ -5,17 +5,25 @@ namespace CommunitySdk.Storage.Tests;
 
 /// <summary>
 /// Upgrading a database that holds history: records a workload with every feature on the current schema, notes each
-/// member's history page, turns the database back into schema 1 (dropping what migration 2 added), reopens it so
-/// migration 2 runs over the existing rows, and expects the same history for every member (the backfill found every
-/// event about another member) and the same state after a fold.
+/// member's history page, turns the database back into schema 1 (dropping what later migrations added, and the
+/// outbox back to one row per event with three activities' events pending), reopens it so the migrations run over the
+/// existing rows, and expects the same history for every member (the backfill found every event about another
+/// member), the same state after a fold, and the pending events still pending (now read from the log).
 /// </summary>
 internal static class MigrationHarness
 {
-    /// <summary>SQL (valid on SQLite and PostgreSQL) that undoes migration 2.</summary>
-    public const string BackToSchema1 =
-        "DROP TABLE community_snapshots; DROP TABLE community_event_members; DELETE FROM communitysdk_schema_versions WHERE version > 1;";
+    /// <summary>SQL (valid on SQLite and PostgreSQL) that undoes migrations 2 and 3, given the provider's schema-1 outbox table.</summary>
+    public static string BackToSchema1(string createOutboxV1) =>
+        "DROP TABLE community_snapshots; DROP TABLE community_event_members; DROP TABLE community_outbox; " + createOutboxV1 + """
 
-    public static async Task UpgradeFromSchema1Async(Func<ICommunityStore> open, Func<string, Task> execute)
+        INSERT INTO community_outbox (community, activity_id, event_index, payload, attempts)
+        SELECT community, activity_id, 0, '{}', 2 FROM community_activities ORDER BY activity_id DESC LIMIT 3;
+        INSERT INTO community_outbox (community, activity_id, event_index, payload, attempts)
+        SELECT community, activity_id, 1, '{}', 1 FROM community_activities ORDER BY activity_id DESC LIMIT 3;
+        DELETE FROM communitysdk_schema_versions WHERE version > 1;
+        """;
+
+    public static async Task UpgradeFromSchema1Async(Func<ICommunityStore> open, Func<string, Task> execute, string createOutboxV1)
     {
         var community = new CommunityId($"upgrade-{Guid.NewGuid():N}");
         var clock = new ManualClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
@@ -29,11 +37,23 @@ internal static class MigrationHarness
         }
 
         Assert.Contains(histories, h => h.Value.Contains("other", StringComparison.Ordinal)); // some history is about another member's activity
-        await execute(BackToSchema1);
+        await execute(BackToSchema1(createOutboxV1));
 
-        await using var after = Host(open(), clock); // AutoMigrate: migration 2 runs over the existing rows
-        Assert.Equal(histories, await HistoriesAsync(after.GetRequiredService<ICommunityStore>(), community));
+        await using var after = Host(open(), clock); // AutoMigrate: migrations 2 and 3 run over the existing rows
+        var store = after.GetRequiredService<ICommunityStore>();
+        Assert.Equal(histories, await HistoriesAsync(store, community));
         Assert.Equal(state, await FullCommunity.DescribeAsync(after, community));
+
+        // The pending events are still pending, one entry per activity, with the events of its log entry.
+        var pending = await store.GetPendingOutboxAsync(100, DateTimeOffset.MaxValue);
+        Assert.Equal(3, pending.Count);
+        var last = await store.GetLastActivityIdAsync(community);
+        Assert.Equal([last - 2, last - 1, last], pending.Select(p => p.ActivityId).Order());
+        Assert.All(pending, p => Assert.Equal(2, p.Attempts));
+        await foreach (var logged in store.ReadLogAsync(community, last - 3))
+        {
+            Assert.Equal(logged.Events.Select(e => e.GetType()), pending.Single(p => p.ActivityId == logged.ActivityId).Events.Select(e => e.GetType()));
+        }
     }
 
     private static ServiceProvider Host(ICommunityStore store, TimeProvider clock)

@@ -118,7 +118,7 @@ public class SqliteProviderTests
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             await command.ExecuteNonQueryAsync();
-        });
+        }, "CREATE TABLE community_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, community TEXT NOT NULL, activity_id INTEGER NOT NULL, event_index INTEGER NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);");
     }
 
     [Fact]

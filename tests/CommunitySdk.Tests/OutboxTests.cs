@@ -48,7 +48,7 @@ public class OutboxTests
 
         var received = Assert.IsType<MemberJoined>(Assert.Single(inbox.Received));
         Assert.Equal(outcome.ActivityId, received.ActivityId);
-        Assert.Empty(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10));
+        Assert.Empty(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
     }
 
     [Fact]
@@ -60,11 +60,18 @@ public class OutboxTests
         var outcome = await host.Community.RecordAsync(Make("k1"));
         Assert.False(outcome.IsDuplicate);
         Assert.Empty(inbox.Received);
-        var pending = Assert.Single(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10));
+        var pending = Assert.Single(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
         Assert.Equal(1, pending.Attempts);
 
         var outbox = host.Get<ICommunityOutbox>();
-        Assert.Equal(0, await outbox.RelayPendingAsync()); // second failure
+        Assert.Equal(0, await outbox.RelayPendingAsync()); // not due yet: the first retry waits OutboxRetryDelay (5 s)
+        Assert.Empty(inbox.Received);
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await outbox.RelayPendingAsync()); // second failure: the next retry waits twice as long
+        Assert.Equal(2, Assert.Single(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue)).Attempts);
+        host.Clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(0, await outbox.RelayPendingAsync());
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, await outbox.RelayPendingAsync());
         Assert.Single(inbox.Received);
         Assert.Equal(0, await outbox.RelayPendingAsync());
@@ -81,5 +88,136 @@ public class OutboxTests
 
         Assert.Equal(2, await host.Get<ICommunityOutbox>().RelayPendingAsync());
         Assert.Equal(["a", "b"], inbox.Received.Select(e => e.Member.Value));
+    }
+
+    /// <summary>Counts every event it gets; blocks while <see cref="Gate"/> is set; fails while told to.</summary>
+    public sealed class Recorder
+    {
+        public ConcurrentQueue<CommunityEvent> Received { get; } = new();
+
+        public TaskCompletionSource? Gate { get; set; }
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Failing { get; set; }
+    }
+
+    public sealed class EveryEventSink(Recorder recorder) : ICommunityEventHandler<CommunityEvent>
+    {
+        public async ValueTask HandleAsync(CommunityEvent communityEvent, CancellationToken cancellationToken)
+        {
+            if (recorder.Gate is { } gate)
+            {
+                recorder.Entered.TrySetResult();
+                await gate.Task;
+            }
+
+            if (recorder.Failing)
+            {
+                throw new InvalidOperationException("crm down");
+            }
+
+            recorder.Received.Enqueue(communityEvent);
+        }
+    }
+
+    private static TestHost TwoHandlers(Inbox inbox, Recorder recorder, Action<CommunityOptions>? options = null) => TestHost.Create(
+        b =>
+        {
+            b.Services.AddSingleton(inbox).AddSingleton(recorder);
+            b.AddEventHandler<MemberJoined, JoinedSubscriber>();
+            b.AddEventHandler<CommunityEvent, EveryEventSink>();
+        },
+        options);
+
+    [Fact]
+    public async Task A_retry_goes_only_to_the_handler_that_failed()
+    {
+        var (inbox, recorder) = (new Inbox(), new Recorder());
+        inbox.FailuresLeft = 1;
+        await using var host = TwoHandlers(inbox, recorder);
+        await host.Community.RecordAsync(Make("k1"));
+        Assert.Single(recorder.Received); // the other handler acknowledged
+        var pending = Assert.Single(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
+        Assert.Equal([OutboxEntry.AcknowledgementKey(0, typeof(EveryEventSink).FullName + "(all)")], pending.Acknowledged);
+
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, await host.Get<ICommunityOutbox>().RelayPendingAsync());
+        Assert.Single(inbox.Received);
+        Assert.Single(recorder.Received); // not delivered again
+    }
+
+    [Fact]
+    public async Task After_the_most_attempts_an_entry_is_dead_lettered_and_a_requeue_delivers_it()
+    {
+        var (inbox, recorder) = (new Inbox(), new Recorder { Failing = true });
+        await using var host = TwoHandlers(inbox, recorder, o => o.OutboxMaxAttempts = 3);
+        var outbox = host.Get<ICommunityOutbox>();
+        var outcome = await host.Community.RecordAsync(Make("k1")); // attempt 1
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        await outbox.RelayPendingAsync(); // attempt 2
+        Assert.Empty(await outbox.GetDeadLettersAsync());
+        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        await outbox.RelayPendingAsync(); // attempt 3: gives up
+
+        var dead = Assert.Single(await outbox.GetDeadLettersAsync());
+        Assert.Equal((outcome.ActivityId, 3), (dead.ActivityId, dead.Attempts));
+        Assert.Contains("crm down", dead.LastError, StringComparison.Ordinal);
+        Assert.Empty(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await outbox.RelayPendingAsync()); // a dead letter is not retried
+
+        recorder.Failing = false; // the handler is fixed
+        Assert.Equal(1, await outbox.RequeueDeadLettersAsync([dead.Key]));
+        Assert.Equal(1, await outbox.RelayPendingAsync());
+        Assert.Single(recorder.Received);
+        Assert.Single(inbox.Received); // acknowledged on the first attempt, never repeated
+    }
+
+    [Fact]
+    public async Task A_record_publishes_only_its_own_events_not_the_backlog()
+    {
+        var (inbox, recorder) = (new Inbox(), new Recorder { Failing = true });
+        await using var host = TwoHandlers(inbox, recorder);
+        await host.Community.RecordAsync(Make("k1", member: "a"));
+        host.Clock.Advance(TimeSpan.FromMinutes(1)); // the failed entry is due
+        recorder.Failing = false;
+
+        await host.Community.RecordAsync(Make("k2", member: "b"));
+
+        Assert.Equal(["b"], recorder.Received.Select(e => e.Member.Value)); // k1 waits for the relay
+        Assert.Equal(1, Assert.Single(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue)).ActivityId);
+        Assert.Equal(1, await host.Get<ICommunityOutbox>().RelayPendingAsync());
+        Assert.Equal(["b", "a"], recorder.Received.Select(e => e.Member.Value));
+    }
+
+    [Fact]
+    public async Task A_slow_handler_holds_a_record_no_longer_than_the_inline_timeout_and_still_gets_its_event()
+    {
+        var (inbox, recorder) = (new Inbox(), new Recorder { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) });
+        await using var host = TwoHandlers(inbox, recorder, o => o.InlinePublishTimeout = TimeSpan.FromMilliseconds(200));
+        var record = host.Community.RecordAsync(Make("k1")).AsTask();
+        await recorder.Entered.Task; // the handler is stuck
+        Assert.False(record.IsCompleted);
+
+        host.Clock.Advance(TimeSpan.FromMilliseconds(200));
+        var outcome = await record; // returned at the timeout, the handler still running
+        Assert.Empty(recorder.Received);
+        Assert.Equal(0, await host.Get<ICommunityOutbox>().RelayPendingAsync()); // the relay leaves an entry being published alone
+
+        recorder.Gate!.SetResult();
+        await WaitUntilAsync(async () => (await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue)).Count == 0);
+        Assert.Equal(outcome.ActivityId, Assert.Single(recorder.Received).ActivityId);
+        Assert.Single(inbox.Received);
+    }
+
+    /// <summary>Polls a condition that a background task makes true (no fixed sleep), failing after 10 s.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
     }
 }

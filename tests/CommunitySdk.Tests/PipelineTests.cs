@@ -89,7 +89,7 @@ public class PipelineTests
 
         Assert.Equal(0, await store.GetLastActivityIdAsync(A));
         Assert.Null(await store.FindAsync(A, "k1"));
-        Assert.Empty(await store.GetPendingOutboxAsync(100));
+        Assert.Empty(await store.GetPendingOutboxAsync(100, DateTimeOffset.MaxValue));
         Assert.Null(await host.Members.GetAsync(A, new MemberId("alice")));
         Assert.Equal((0, 0m), host.Get<CountingProjection>().Get(A, new MemberId("alice")));
 

@@ -197,11 +197,15 @@ public class StateTests
 
         public ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default) => inner.GetMemberActivitiesAsync(community, member, page, cancellationToken);
 
-        public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default) => inner.GetPendingOutboxAsync(max, cancellationToken);
+        public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default) => inner.GetPendingOutboxAsync(max, dueBy, cancellationToken);
 
-        public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) => inner.MarkDeliveredAsync(entryIds, cancellationToken);
+        public ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => inner.MarkDeliveredAsync(entries, cancellationToken);
 
-        public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) => inner.MarkFailedAsync(entryIds, cancellationToken);
+        public ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default) => inner.MarkFailedAsync(failures, cancellationToken);
+
+        public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default) => inner.GetDeadLettersAsync(max, cancellationToken);
+
+        public ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => inner.RequeueDeadLettersAsync(entries, cancellationToken);
 
         public ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default) => ((ICommunitySnapshotStore)inner).SaveSnapshotAsync(snapshot, cancellationToken);
 

@@ -44,12 +44,17 @@ internal sealed class KeyOnlyStore : ICommunityStore
     public ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(new ActivityPage([], null));
 
-    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<OutboxEntry>>([]);
 
-    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    public ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<OutboxEntry>>([]);
+
+    public ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => ValueTask.FromResult(0);
 
     private sealed class Log
     {

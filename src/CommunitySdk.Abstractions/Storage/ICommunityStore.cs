@@ -47,23 +47,42 @@ public interface ICommunityStore
     /// <returns>One page.</returns>
     ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default);
 
-    /// <summary>Outbox entries not yet delivered, oldest first.</summary>
-    /// <param name="max">At most this many.</param>
+    /// <summary>
+    /// Activities whose events wait in the outbox and are due: not dead-lettered, and their next attempt is at or before
+    /// <paramref name="dueBy"/>. Oldest first within a community.
+    /// </summary>
+    /// <param name="max">At most this many activities.</param>
+    /// <param name="dueBy">Entries whose next attempt is later are left out.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>The entries.</returns>
-    ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks outbox entries delivered; they are not returned again.</summary>
-    /// <param name="entryIds">The entries' ids.</param>
+    /// <summary>Marks outbox entries delivered to every handler; they are not returned again.</summary>
+    /// <param name="entries">The entries.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>
-    ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default);
+    ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts a failed delivery attempt of outbox entries; they stay pending.</summary>
-    /// <param name="entryIds">The entries' ids.</param>
+    /// <summary>
+    /// Records a failed delivery attempt of outbox entries: one more attempt, which handlers acknowledged which events so
+    /// far, when to try again, and whether the entry is dead-lettered (then it is no longer pending).
+    /// </summary>
+    /// <param name="failures">The failures.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>
-    ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default);
+    ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default);
+
+    /// <summary>Dead-lettered outbox entries (delivery gave up after the most attempts), oldest first.</summary>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The entries, with their last error.</returns>
+    ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes dead-lettered entries pending again, due now, with their attempts reset (acknowledgements are kept).</summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>How many entries were dead-lettered and are pending again.</returns>
+    ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The single writer of one community. Everything committed through it is atomic.</summary>
@@ -107,11 +126,41 @@ public interface ICommunityWriteSession : IAsyncDisposable
     }
 }
 
-/// <summary>An event waiting in the outbox to be published.</summary>
-/// <param name="Id">The entry's id.</param>
-/// <param name="Event">The event.</param>
+/// <summary>
+/// A committed activity whose events wait in the outbox to be published. The outbox references the log: the events are
+/// read from the activity's log entry, never stored twice.
+/// </summary>
+/// <param name="Community">The community.</param>
+/// <param name="ActivityId">The activity.</param>
+/// <param name="Events">The activity's events, in order.</param>
 /// <param name="Attempts">Failed delivery attempts so far.</param>
-public sealed record OutboxEntry(long Id, CommunityEvent Event, int Attempts);
+/// <param name="Acknowledged">Deliveries that succeeded already (<see cref="OutboxEntry.AcknowledgementKey"/>), not repeated.</param>
+/// <param name="LastError">The last delivery error, if any.</param>
+public sealed record OutboxEntry(CommunityId Community, long ActivityId, IReadOnlyList<CommunityEvent> Events, int Attempts, IReadOnlyCollection<string> Acknowledged, string? LastError = null)
+{
+    /// <summary>The entry's key.</summary>
+    public OutboxKey Key => new(Community, ActivityId);
+
+    /// <summary>The acknowledgement of one event by one handler.</summary>
+    /// <param name="eventIndex">The event's index within its activity.</param>
+    /// <param name="handler">The handler's stable name.</param>
+    /// <returns>The key stored in <see cref="Acknowledged"/>.</returns>
+    public static string AcknowledgementKey(int eventIndex, string handler) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{eventIndex}:{handler}");
+}
+
+/// <summary>Identifies an outbox entry: one committed activity of a community.</summary>
+/// <param name="Community">The community.</param>
+/// <param name="ActivityId">The activity.</param>
+public readonly record struct OutboxKey(CommunityId Community, long ActivityId);
+
+/// <summary>A failed delivery attempt of an outbox entry.</summary>
+/// <param name="Key">The entry.</param>
+/// <param name="Acknowledged">Every acknowledgement so far (earlier ones and those of this attempt).</param>
+/// <param name="NextAttemptAt">When the entry is due again.</param>
+/// <param name="DeadLetter">Whether delivery gives up (the entry leaves the pending set until requeued).</param>
+/// <param name="Error">What failed.</param>
+public sealed record OutboxFailure(OutboxKey Key, IReadOnlyCollection<string> Acknowledged, DateTimeOffset NextAttemptAt, bool DeadLetter, string Error);
 
 /// <summary>
 /// Snapshots of a community's projection state, so a process starts from the newest snapshot and folds only the

@@ -71,13 +71,13 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         var typeTag = new KeyValuePair<string, object?>("activity.type", activity.Type);
         try
         {
-            var outcome = await RecordCoreAsync(activity, cancellationToken).ConfigureAwait(false);
+            var (outcome, published) = await RecordCoreAsync(activity, cancellationToken).ConfigureAwait(false);
             trace?.SetTag("activity.id", outcome.ActivityId);
             trace?.SetTag("activity.duplicate", outcome.IsDuplicate);
             (outcome.IsDuplicate ? _metrics.Duplicates : _metrics.Recorded).Add(1, typeTag);
-            if (!outcome.IsDuplicate && outcome.Effects.Count > 0 && _options.CurrentValue.PublishEventsInline)
+            if (published is not null && !published.IsCompleted)
             {
-                await PublishAsync(cancellationToken).ConfigureAwait(false);
+                await AwaitPublicationAsync(published, outcome.ActivityId).ConfigureAwait(false);
             }
 
             return outcome;
@@ -139,7 +139,7 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         }
     }
 
-    private async ValueTask<ActivityOutcome> RecordCoreAsync(Activity input, CancellationToken cancellationToken)
+    private async ValueTask<(ActivityOutcome Outcome, Task? Published)> RecordCoreAsync(Activity input, CancellationToken cancellationToken)
     {
         input.Validate();
         await RequireKnownAsync(_communities, input.Community, cancellationToken).ConfigureAwait(false);
@@ -156,11 +156,13 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         var existing = await _store.FindAsync(activity.Community, activity.IdempotencyKey, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            return Duplicate(existing, activity, fingerprint);
+            return (Duplicate(existing, activity, fingerprint), null);
         }
 
         var writer = _writers.GetOrAdd(activity.Community, static (c, pipeline) => new CommunityWriter(pipeline, c), this);
-        return await writer.SubmitAsync(new Pending(activity, fingerprint, cancellationToken)).ConfigureAwait(false);
+        var pending = new Pending(activity, fingerprint, cancellationToken);
+        var outcome = await writer.SubmitAsync(pending).ConfigureAwait(false);
+        return (outcome, outcome.IsDuplicate ? null : pending.Published);
     }
 
     public async ValueTask<ImportResult> ImportAsync(IAsyncEnumerable<Activity> activities, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -358,10 +360,14 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
             states.Gate.Release();
         }
 
+        // Inline publication of this batch's events (not of the whole outbox), off the writer's path: each caller waits
+        // for it at most InlinePublishTimeout; what is not delivered stays in the outbox for the relay.
+        var published = count > 0 && _options.CurrentValue.PublishEventsInline ? Publish(folded) : null;
         foreach (var pending in batch)
         {
             if (pending.Folded is { } committed)
             {
+                pending.Published = published;
                 pending.Succeed(new ActivityOutcome(committed, isDuplicate: false));
             }
         }
@@ -394,22 +400,48 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         Attributes = SortedAttributes.From(activity.Attributes),
     };
 
-    private async ValueTask PublishAsync(CancellationToken cancellationToken)
+    private Task? Publish(CommittedActivity[] committed)
     {
+        if (Array.TrueForAll(committed, c => c.Events.Count == 0))
+        {
+            return null;
+        }
+
+        return _outbox is OutboxRelay relay
+            ? Task.Run(() => relay.PublishCommittedAsync(committed))
+            : Task.Run(async () => // a host's own ICommunityOutbox: it relays what is pending
+            {
+                try
+                {
+                    await _outbox.RelayPendingAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // The activities are committed; a failing publication is retried from the outbox.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogPublishFailed(ex);
+                }
+            });
+    }
+
+    private async ValueTask AwaitPublicationAsync(Task published, long activityId)
+    {
+        var timeout = _options.CurrentValue.InlinePublishTimeout;
         try
         {
-            await _outbox.RelayPendingAsync(cancellationToken).ConfigureAwait(false);
+            await published.WaitAsync(timeout, _time).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // The activity is committed; a failing publish is retried from the outbox, not reported as a failed record.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (TimeoutException)
         {
-            LogPublishFailed(ex);
+            LogPublishSlow(activityId, timeout);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing events after commit failed; they stay in the outbox")]
     private partial void LogPublishFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event handlers of activity {ActivityId} took longer than {Timeout}; the record returned, the outbox delivers what they did not acknowledge")]
+    private partial void LogPublishSlow(long activityId, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A write batch of community {Community} ({Count} activities) failed; none of its activities was recorded")]
     private partial void LogBatchFailed(Exception exception, CommunityId community, int count);
@@ -434,6 +466,9 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
 
         /// <summary>What its batch folded for it (answered once the batch commits).</summary>
         public CommittedActivity? Folded { get; set; }
+
+        /// <summary>The inline publication of its batch's events, if any (set before the answer).</summary>
+        public Task? Published { get; set; }
 
         public bool IsDone => Volatile.Read(ref _done) != 0;
 

@@ -8,19 +8,25 @@ using Microsoft.Extensions.Options;
 namespace CommunitySdk.Internal;
 
 /// <summary>
-/// Publishes outbox entries to <see cref="ICommunityEventHandler{TEvent}"/> services (those of the
-/// event's exact type and those of <see cref="CommunityEvent"/>), then marks them delivered. An entry whose
-/// handler throws stays pending, counted as a failed attempt, and is delivered again later — at least once.
+/// Publishes outbox entries to <see cref="ICommunityEventHandler{TEvent}"/> services (those of the event's exact type
+/// and those of <see cref="CommunityEvent"/>). Every handler acknowledges every event: an entry is delivered when all
+/// have; a failed attempt records the acknowledgements so far, and the next attempt — after an exponential backoff —
+/// goes only to the handlers that have not acknowledged. After <see cref="CommunityOptions.OutboxMaxAttempts"/> the
+/// entry is dead-lettered. Inline publication of a commit's own events uses the same delivery, without the relay's
+/// gate, and the relay leaves those entries alone while it runs.
 /// </summary>
 internal sealed partial class OutboxRelay(
     ICommunityStore store,
     IServiceScopeFactory scopes,
     IOptionsMonitor<CommunityOptions> options,
+    TimeProvider time,
     ILogger<OutboxRelay> logger) : ICommunityOutbox, IDisposable
 {
-    private static readonly MethodInfo DispatchMethod = typeof(OutboxRelay).GetMethod(nameof(DispatchAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly ConcurrentDictionary<Type, Func<IServiceProvider, CommunityEvent, CancellationToken, ValueTask>> Dispatchers = new();
+    private static readonly MethodInfo HandlersMethod = typeof(OutboxRelay).GetMethod(nameof(HandlersOf), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly ConcurrentDictionary<Type, Func<IServiceProvider, List<Handler>>> Resolvers = new();
+    private static readonly string[] NoAcknowledgements = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<OutboxKey, byte> _inline = new();
 
     public async ValueTask<int> RelayPendingAsync(CancellationToken cancellationToken = default)
     {
@@ -28,50 +34,17 @@ internal sealed partial class OutboxRelay(
         try
         {
             var delivered = 0;
-            var failedThisRun = new HashSet<long>();
+            var seen = new HashSet<OutboxKey>();
             while (true)
             {
-                var batch = await store.GetPendingOutboxAsync(options.CurrentValue.OutboxBatchSize + failedThisRun.Count, cancellationToken).ConfigureAwait(false);
-                var fresh = batch.Where(e => !failedThisRun.Contains(e.Id)).ToArray();
-                if (fresh.Length == 0)
+                var batch = await store.GetPendingOutboxAsync(options.CurrentValue.OutboxBatchSize + seen.Count, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                var fresh = batch.Where(e => seen.Add(e.Key) && !_inline.ContainsKey(e.Key)).ToList();
+                if (fresh.Count == 0)
                 {
                     return delivered;
                 }
 
-                var done = new List<long>(fresh.Length);
-                var failed = new List<long>();
-                var scope = scopes.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    foreach (var entry in fresh)
-                    {
-                        try
-                        {
-                            await Dispatcher(entry.Event.GetType())(scope.ServiceProvider, entry.Event, cancellationToken).ConfigureAwait(false);
-                            done.Add(entry.Id);
-                        }
-                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                        {
-                            throw;
-                        }
-#pragma warning disable CA1031 // A failing handler must not stop the others; the entry is retried later.
-                        catch (Exception ex)
-#pragma warning restore CA1031
-                        {
-                            LogHandlerFailed(ex, entry.Event.GetType().Name, entry.Event.ActivityId, entry.Attempts + 1);
-                            failed.Add(entry.Id);
-                            failedThisRun.Add(entry.Id);
-                        }
-                    }
-                }
-
-                await store.MarkDeliveredAsync(done, cancellationToken).ConfigureAwait(false);
-                if (failed.Count > 0)
-                {
-                    await store.MarkFailedAsync(failed, cancellationToken).ConfigureAwait(false);
-                }
-
-                delivered += done.Count;
+                delivered += await DeliverAsync(fresh, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -80,29 +53,174 @@ internal sealed partial class OutboxRelay(
         }
     }
 
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, 10_000);
+        return store.GetDeadLettersAsync(max, cancellationToken);
+    }
+
+    public ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return store.RequeueDeadLettersAsync(entries, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes the events of activities just committed (inline publication). Never throws: what is not delivered
+    /// stays in the outbox for the relay.
+    /// </summary>
+    public async Task PublishCommittedAsync(IReadOnlyList<CommittedActivity> committed)
+    {
+        var entries = new List<OutboxEntry>(committed.Count);
+        foreach (var activity in committed)
+        {
+            if (activity.Events.Count > 0)
+            {
+                var entry = new OutboxEntry(activity.Activity.Community, activity.ActivityId, activity.Events, 0, NoAcknowledgements);
+                _inline.TryAdd(entry.Key, 0);
+                entries.Add(entry);
+            }
+        }
+
+        try
+        {
+            await DeliverAsync(entries, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The activities are committed; a failing publication is retried from the outbox.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogPublishFailed(ex);
+        }
+        finally
+        {
+            foreach (var entry in entries)
+            {
+                _inline.TryRemove(entry.Key, out _);
+            }
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 
-    private static Func<IServiceProvider, CommunityEvent, CancellationToken, ValueTask> Dispatcher(Type eventType) =>
-        Dispatchers.GetOrAdd(eventType, static type => DispatchMethod.MakeGenericMethod(type).CreateDelegate<Func<IServiceProvider, CommunityEvent, CancellationToken, ValueTask>>());
+    /// <summary>Delivers entries to every handler that has not acknowledged them; records the outcome. Returns how many were delivered whole.</summary>
+    private async Task<int> DeliverAsync(List<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        var done = new List<OutboxKey>(entries.Count);
+        var failures = new List<OutboxFailure>();
+        var settings = options.CurrentValue;
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            foreach (var entry in entries)
+            {
+                HashSet<string>? acknowledged = null;
+                string? error = null;
+                HashSet<string>? failedHandlers = null;
+                foreach (var communityEvent in entry.Events)
+                {
+                    foreach (var handler in Resolvers.GetOrAdd(communityEvent.GetType(), Resolver)(scope.ServiceProvider))
+                    {
+                        var key = OutboxEntry.AcknowledgementKey(communityEvent.Index, handler.Name);
+                        if (entry.Acknowledged.Contains(key) || failedHandlers?.Contains(handler.Name) == true)
+                        {
+                            continue; // acknowledged on an earlier attempt; or this handler failed on an earlier event of the entry (its order is kept)
+                        }
 
-    private static async ValueTask DispatchAsync<TEvent>(IServiceProvider services, CommunityEvent communityEvent, CancellationToken cancellationToken)
+                        try
+                        {
+                            await handler.HandleAsync(communityEvent, cancellationToken).ConfigureAwait(false);
+                            (acknowledged ??= new HashSet<string>(entry.Acknowledged, StringComparer.Ordinal)).Add(key);
+                        }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            throw;
+                        }
+#pragma warning disable CA1031 // A failing handler must not stop the others; it gets the event again later.
+                        catch (Exception ex)
+#pragma warning restore CA1031
+                        {
+                            LogHandlerFailed(ex, handler.Name, communityEvent.GetType().Name, entry.ActivityId, entry.Attempts + 1);
+                            (failedHandlers ??= new HashSet<string>(StringComparer.Ordinal)).Add(handler.Name);
+                            error = $"{handler.Name} on {communityEvent.GetType().Name} #{communityEvent.Index}: {ex.GetType().Name}: {ex.Message}";
+                        }
+                    }
+                }
+
+                if (error is null)
+                {
+                    done.Add(entry.Key);
+                    continue;
+                }
+
+                var attempts = entry.Attempts + 1;
+                var dead = attempts >= settings.OutboxMaxAttempts;
+                var delay = TimeSpan.FromTicks((long)Math.Min(settings.OutboxMaxRetryDelay.Ticks, settings.OutboxRetryDelay.Ticks * Math.Pow(2, attempts - 1)));
+                failures.Add(new OutboxFailure(entry.Key, acknowledged ?? (IReadOnlyCollection<string>)entry.Acknowledged, time.GetUtcNow() + delay, dead, error));
+                if (dead)
+                {
+                    LogDeadLettered(entry.Community, entry.ActivityId, attempts, error);
+                }
+            }
+        }
+
+        if (done.Count > 0)
+        {
+            await store.MarkDeliveredAsync(done, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failures.Count > 0)
+        {
+            await store.MarkFailedAsync(failures, cancellationToken).ConfigureAwait(false);
+        }
+
+        return done.Count;
+    }
+
+    private static Func<IServiceProvider, List<Handler>> Resolver(Type eventType) =>
+        HandlersMethod.MakeGenericMethod(eventType).CreateDelegate<Func<IServiceProvider, List<Handler>>>();
+
+    private static List<Handler> HandlersOf<TEvent>(IServiceProvider services)
         where TEvent : CommunityEvent
     {
-        var typed = (TEvent)communityEvent;
+        var handlers = new List<Handler>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        string Name(object handler, string suffix)
+        {
+            var name = handler.GetType().FullName + suffix;
+            for (var n = 2; !names.Add(name); n++)
+            {
+                name = $"{handler.GetType().FullName}{suffix}#{n}"; // the same handler type registered twice: two handlers
+            }
+
+            return name;
+        }
+
         foreach (var handler in services.GetServices<ICommunityEventHandler<TEvent>>())
         {
-            await handler.HandleAsync(typed, cancellationToken).ConfigureAwait(false);
+            handlers.Add(new Handler(Name(handler, string.Empty), (e, ct) => handler.HandleAsync((TEvent)e, ct)));
         }
 
         if (typeof(TEvent) != typeof(CommunityEvent))
         {
             foreach (var handler in services.GetServices<ICommunityEventHandler<CommunityEvent>>())
             {
-                await handler.HandleAsync(communityEvent, cancellationToken).ConfigureAwait(false);
+                handlers.Add(new Handler(Name(handler, "(all)"), handler.HandleAsync));
             }
         }
+
+        return handlers;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A handler of {EventType} (activity {ActivityId}) failed on attempt {Attempt}; the event stays in the outbox")]
-    private partial void LogHandlerFailed(Exception exception, string eventType, long activityId, int attempt);
+    private sealed record Handler(string Name, Func<CommunityEvent, CancellationToken, ValueTask> HandleAsync);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler {Handler} failed on {EventType} (activity {ActivityId}), attempt {Attempt}; the event stays in the outbox for it")]
+    private partial void LogHandlerFailed(Exception exception, string handler, string eventType, long activityId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox entry {Community}/{ActivityId} is dead-lettered after {Attempts} attempts: {Error}")]
+    private partial void LogDeadLettered(CommunityId community, long activityId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing events after commit failed; they stay in the outbox")]
+    private partial void LogPublishFailed(Exception exception);
 }

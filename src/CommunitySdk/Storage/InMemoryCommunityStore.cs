@@ -13,7 +13,8 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
     private readonly ConcurrentDictionary<CommunityId, CommunityLog> _logs = new();
     private readonly ConcurrentDictionary<CommunityId, CommunitySnapshot[]> _snapshots = new();
     private readonly Lock _outboxLock = new();
-    private readonly SortedDictionary<long, OutboxEntry> _outbox = [];
+    private readonly SortedDictionary<long, Outboxed> _outbox = []; // by commit order
+    private readonly Dictionary<OutboxKey, long> _outboxOrder = [];
     private long _nextOutboxId;
 
     /// <inheritdoc />
@@ -112,46 +113,83 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         lock (_outboxLock)
         {
-            return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(_outbox.Values.Take(max).ToArray());
+            return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(_outbox.Values.Where(o => !o.Dead && o.Due <= dueBy).Take(max).Select(o => o.Entry).ToArray());
         }
     }
 
     /// <inheritdoc />
-    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default)
+    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entryIds);
+        ArgumentNullException.ThrowIfNull(entries);
         lock (_outboxLock)
         {
-            foreach (var id in entryIds)
+            foreach (var key in entries)
             {
-                _outbox.Remove(id);
-            }
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask MarkFailedAsync(IReadOnlyCollection<long> entryIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entryIds);
-        lock (_outboxLock)
-        {
-            foreach (var id in entryIds)
-            {
-                if (_outbox.TryGetValue(id, out var entry))
+                if (_outboxOrder.Remove(key, out var order))
                 {
-                    _outbox[id] = entry with { Attempts = entry.Attempts + 1 };
+                    _outbox.Remove(order);
                 }
             }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        lock (_outboxLock)
+        {
+            foreach (var failure in failures)
+            {
+                if (_outboxOrder.TryGetValue(failure.Key, out var order))
+                {
+                    var entry = _outbox[order].Entry;
+                    _outbox[order] = new Outboxed(
+                        entry with { Attempts = entry.Attempts + 1, Acknowledged = failure.Acknowledged.ToArray(), LastError = failure.Error },
+                        failure.NextAttemptAt,
+                        failure.DeadLetter);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        lock (_outboxLock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(_outbox.Values.Where(o => o.Dead).Take(max).Select(o => o.Entry).ToArray());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var requeued = 0;
+        lock (_outboxLock)
+        {
+            foreach (var key in entries)
+            {
+                if (_outboxOrder.TryGetValue(key, out var order) && _outbox[order] is { Dead: true } dead)
+                {
+                    _outbox[order] = new Outboxed(dead.Entry with { Attempts = 0 }, DateTimeOffset.MinValue, false);
+                    requeued++;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(requeued);
     }
 
     /// <inheritdoc />
@@ -191,13 +229,17 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
                 Volatile.Write(ref log.LastId, activity.ActivityId);
             }
 
-            foreach (var communityEvent in activity.Events)
+            if (activity.Events.Count > 0)
             {
                 var id = ++_nextOutboxId;
-                _outbox.Add(id, new OutboxEntry(id, communityEvent, 0));
+                var entry = new OutboxEntry(activity.Activity.Community, activity.ActivityId, activity.Events, 0, []);
+                _outbox.Add(id, new Outboxed(entry, DateTimeOffset.MinValue, false));
+                _outboxOrder.Add(entry.Key, id);
             }
         }
     }
+
+    private sealed record Outboxed(OutboxEntry Entry, DateTimeOffset Due, bool Dead);
 
     private static void Index(CommunityLog log, MemberId member, int position)
     {

@@ -60,7 +60,10 @@ public static class StoreProviderSupport
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? serializer.FromRecord(ReadActivityRecord(reader)) : null;
     }
 
-    /// <summary>Reads every remaining row of <paramref name="reader"/> (columns <c>id, payload, attempts</c>) as outbox entries.</summary>
+    /// <summary>
+    /// Reads every remaining row of <paramref name="reader"/> as outbox entries: columns <c>community, activity_id,
+    /// attempts, acknowledged, last_error, events</c> (the events of the activity's log entry; acknowledgements one per line).
+    /// </summary>
     /// <param name="reader">The reader.</param>
     /// <param name="serializer">The event serializer.</param>
     /// <param name="cancellationToken">Cancellation.</param>
@@ -72,10 +75,26 @@ public static class StoreProviderSupport
         var entries = new List<OutboxEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(new OutboxEntry(reader.GetInt64(0), serializer.DeserializeEvent(reader.GetString(1)), reader.GetInt32(2)));
+            var acknowledged = reader.IsDBNull(3) ? [] : reader.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            entries.Add(new OutboxEntry(
+                new CommunityId(reader.GetString(0)),
+                reader.GetInt64(1),
+                serializer.DeserializeEvents(reader.GetString(5)),
+                reader.GetInt32(2),
+                acknowledged,
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return entries;
+    }
+
+    /// <summary>The acknowledgements of an outbox entry as a provider stores them (one per line), or null for none.</summary>
+    /// <param name="acknowledged">The acknowledgements.</param>
+    /// <returns>The stored text.</returns>
+    public static string? JoinAcknowledgements(IReadOnlyCollection<string> acknowledged)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        return acknowledged.Count == 0 ? null : string.Join('\n', acknowledged.Order(StringComparer.Ordinal));
     }
 
     /// <summary>
