@@ -174,3 +174,23 @@ public sealed class ProjectionFaultedException : CommunityException
     /// <summary>The activity it failed on.</summary>
     public long ActivityId { get; }
 }
+
+/// <summary>
+/// The store could not be reached or gave up for a transient reason (a lost connection, a database restarting, a
+/// timeout, a busy file). Nothing about the outcome is lost: retry with the same idempotency key, which records the
+/// activity once whether or not the failed attempt committed. Over HTTP this is 503 with <c>Retry-After</c>.
+/// </summary>
+public sealed class CommunityStoreUnavailableException : CommunityException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="store">The store's name (for example <c>PostgreSQL</c>).</param>
+    /// <param name="innerException">The provider's exception.</param>
+    public CommunityStoreUnavailableException(string store, Exception innerException)
+        : base($"The {store} store is unavailable ({innerException?.Message}); retry with the same idempotency key.", innerException)
+    {
+        Store = store;
+    }
+
+    /// <summary>The store's name.</summary>
+    public string Store { get; }
+}

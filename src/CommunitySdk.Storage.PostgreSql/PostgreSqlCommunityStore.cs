@@ -41,36 +41,57 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
     /// <inheritdoc />
     public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var session = new Session(this, connection, community);
-            await session.BeginAsync(cancellationToken).ConfigureAwait(false);
-            return session;
+            StoreProviderSupport.RequireCommunity(community);
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var session = new Session(this, connection, community);
+                await session.BeginAsync(cancellationToken).ConfigureAwait(false);
+                return session;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
-        catch
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw PostgreSqlErrors.Unavailable(ex);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await LastIdAsync(connection, null, community, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StoreProviderSupport.RequireCommunity(community);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await LastIdAsync(connection, null, community, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        ArgumentNullException.ThrowIfNull(idempotencyKey);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await FindAsync(connection, null, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StoreProviderSupport.RequireCommunity(community);
+            ArgumentNullException.ThrowIfNull(idempotencyKey);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await FindAsync(connection, null, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -83,70 +104,91 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
     /// <inheritdoc />
     public async ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        ArgumentNullException.ThrowIfNull(page);
-        page.Validate();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // What the member did, and the activities whose events concern them (an inviter's reward on an invitee's order).
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id IN (
-                (SELECT activity_id FROM community_activities WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4)
-                UNION
-                (SELECT activity_id FROM community_event_members WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4))
-            ORDER BY activity_id DESC LIMIT $4;
-            """,
-            connection);
-        command.Parameters.AddWithValue(community.Value);
-        command.Parameters.AddWithValue(member.Value);
-        command.Parameters.AddWithValue(page.Before ?? long.MaxValue);
-        command.Parameters.AddWithValue(page.PageSize + 1);
-        var items = new List<CommittedActivity>(page.PageSize + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, items, cancellationToken).ConfigureAwait(false);
-        }
+            StoreProviderSupport.RequireCommunity(community);
+            ArgumentNullException.ThrowIfNull(page);
+            page.Validate();
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            // What the member did, and the activities whose events concern them (an inviter's reward on an invitee's order).
+            await using var command = new NpgsqlCommand(
+                $"""
+                SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id IN (
+                    (SELECT activity_id FROM community_activities WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4)
+                    UNION
+                    (SELECT activity_id FROM community_event_members WHERE community = $1 AND member = $2 AND activity_id < $3 ORDER BY activity_id DESC LIMIT $4))
+                ORDER BY activity_id DESC LIMIT $4;
+                """,
+                connection);
+            command.Parameters.AddWithValue(community.Value);
+            command.Parameters.AddWithValue(member.Value);
+            command.Parameters.AddWithValue(page.Before ?? long.MaxValue);
+            command.Parameters.AddWithValue(page.PageSize + 1);
+            var items = new List<CommittedActivity>(page.PageSize + 1);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, items, cancellationToken).ConfigureAwait(false);
+            }
 
-        return StoreProviderSupport.ToPage(items, page);
+            return StoreProviderSupport.ToPage(items, page);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        StoreProviderSupport.RequireCommunity(snapshot.Community);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new NpgsqlBatch(connection, transaction);
-        await using (batch.ConfigureAwait(false))
+        try
         {
-            var insert = new NpgsqlBatchCommand("INSERT INTO community_snapshots (community, position, taken_at, data) VALUES ($1, $2, $3, $4) ON CONFLICT (community, position) DO UPDATE SET taken_at = EXCLUDED.taken_at, data = EXCLUDED.data;");
-            insert.Parameters.AddWithValue(snapshot.Community.Value);
-            insert.Parameters.AddWithValue(snapshot.Position);
-            insert.Parameters.AddWithValue(snapshot.TakenAt.ToUniversalTime());
-            insert.Parameters.AddWithValue(NpgsqlDbType.Bytea, snapshot.Data);
-            batch.BatchCommands.Add(insert);
-            var trim = new NpgsqlBatchCommand("DELETE FROM community_snapshots WHERE community = $1 AND position NOT IN (SELECT position FROM community_snapshots WHERE community = $1 ORDER BY position DESC LIMIT 2);");
-            trim.Parameters.AddWithValue(snapshot.Community.Value);
-            batch.BatchCommands.Add(trim);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            ArgumentNullException.ThrowIfNull(snapshot);
+            StoreProviderSupport.RequireCommunity(snapshot.Community);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var batch = new NpgsqlBatch(connection, transaction);
+            await using (batch.ConfigureAwait(false))
+            {
+                var insert = new NpgsqlBatchCommand("INSERT INTO community_snapshots (community, position, taken_at, data) VALUES ($1, $2, $3, $4) ON CONFLICT (community, position) DO UPDATE SET taken_at = EXCLUDED.taken_at, data = EXCLUDED.data;");
+                insert.Parameters.AddWithValue(snapshot.Community.Value);
+                insert.Parameters.AddWithValue(snapshot.Position);
+                insert.Parameters.AddWithValue(snapshot.TakenAt.ToUniversalTime());
+                insert.Parameters.AddWithValue(NpgsqlDbType.Bytea, snapshot.Data);
+                batch.BatchCommands.Add(insert);
+                var trim = new NpgsqlBatchCommand("DELETE FROM community_snapshots WHERE community = $1 AND position NOT IN (SELECT position FROM community_snapshots WHERE community = $1 ORDER BY position DESC LIMIT 2);");
+                trim.Parameters.AddWithValue(snapshot.Community.Value);
+                batch.BatchCommands.Add(trim);
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        // The new snapshot and the trim commit together, or neither does.
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            // The new snapshot and the trim commit together, or neither does.
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT position, taken_at, data FROM community_snapshots WHERE community = $1 ORDER BY position DESC LIMIT 1;", connection);
-        command.Parameters.AddWithValue(community.Value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new CommunitySnapshot(community, reader.GetInt64(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), (byte[])reader.GetValue(2))
-            : null;
+        try
+        {
+            StoreProviderSupport.RequireCommunity(community);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT position, taken_at, data FROM community_snapshots WHERE community = $1 ORDER BY position DESC LIMIT 1;", connection);
+            command.Parameters.AddWithValue(community.Value);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new CommunitySnapshot(community, reader.GetInt64(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero), (byte[])reader.GetValue(2))
+                : null;
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -210,34 +252,48 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
 
     private async ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string where, int max, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            $"""
-            SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
-            FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
-            WHERE {where} ORDER BY o.community, o.activity_id LIMIT $1;
-            """,
-            connection);
-        command.Parameters.AddWithValue(max);
-        command.Parameters.AddWithValue(due.ToUniversalTime());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(
+                $"""
+                SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
+                FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
+                WHERE {where} ORDER BY o.community, o.activity_id LIMIT $1;
+                """,
+                connection);
+            command.Parameters.AddWithValue(max);
+            command.Parameters.AddWithValue(due.ToUniversalTime());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     private async ValueTask<int> UpdateOutboxAsync(IReadOnlyCollection<OutboxKey> entries, string sql, Action<NpgsqlCommand>? bind, CancellationToken cancellationToken)
     {
-        if (entries.Count == 0)
+        try
         {
-            return 0;
-        }
+            if (entries.Count == 0)
+            {
+                return 0;
+            }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue(entries.Select(k => k.Community.Value).ToArray());
-        command.Parameters.AddWithValue(entries.Select(k => k.ActivityId).ToArray());
-        bind?.Invoke(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue(entries.Select(k => k.Community.Value).ToArray());
+            command.Parameters.AddWithValue(entries.Select(k => k.ActivityId).ToArray());
+            bind?.Invoke(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
@@ -292,13 +348,20 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
 
     private async Task<List<CommittedActivity>> ReadChunkAsync(CommunityId community, long after, int chunk, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id > $2 ORDER BY activity_id LIMIT $3;", connection);
-        command.Parameters.AddWithValue(community.Value);
-        command.Parameters.AddWithValue(after);
-        command.Parameters.AddWithValue(chunk);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, new List<CommittedActivity>(chunk), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand($"SELECT {Columns} FROM community_activities WHERE community = $1 AND activity_id > $2 ORDER BY activity_id LIMIT $3;", connection);
+            command.Parameters.AddWithValue(community.Value);
+            command.Parameters.AddWithValue(after);
+            command.Parameters.AddWithValue(chunk);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, new List<CommittedActivity>(chunk), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+        {
+            throw PostgreSqlErrors.Unavailable(ex);
+        }
     }
 
 
@@ -326,14 +389,21 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
 
         public async ValueTask<CommittedActivity?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ArgumentNullException.ThrowIfNull(idempotencyKey);
-            if (_transaction is null)
+            try
             {
-                await BeginAsync(cancellationToken).ConfigureAwait(false);
-            }
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                ArgumentNullException.ThrowIfNull(idempotencyKey);
+                if (_transaction is null)
+                {
+                    await BeginAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            return await store.FindAsync(connection, _transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+                return await store.FindAsync(connection, _transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+            {
+                throw PostgreSqlErrors.Unavailable(ex);
+            }
         }
 
         public ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default)
@@ -344,81 +414,88 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
 
         public async ValueTask CommitManyAsync(IReadOnlyList<CommittedActivity> activities, CancellationToken cancellationToken = default)
         {
-            ArgumentNullException.ThrowIfNull(activities);
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_transaction is null)
-            {
-                await BeginAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
-            var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
-
-            cancellationToken.ThrowIfCancellationRequested();
-            var transaction = _transaction!;
             try
             {
-                // One round trip for the whole unit of work: the activities and their outbox entries.
-                var batch = new NpgsqlBatch(connection, transaction);
-                await using (batch.ConfigureAwait(false))
+                ArgumentNullException.ThrowIfNull(activities);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_transaction is null)
                 {
-                    foreach (var (activity, r) in records)
-                    {
-                        var insert = new NpgsqlBatchCommand($"INSERT INTO community_activities ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);");
-                        insert.Parameters.AddWithValue(r.Community);
-                        insert.Parameters.AddWithValue(r.ActivityId);
-                        insert.Parameters.AddWithValue(r.IdempotencyKey);
-                        insert.Parameters.AddWithValue(r.Member);
-                        insert.Parameters.AddWithValue(r.Type);
-                        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.OccurredAt ?? DBNull.Value);
-                        insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.Value ?? DBNull.Value);
-                        insert.Parameters.AddWithValue(r.Attributes);
-                        insert.Parameters.AddWithValue(r.RecordedAt);
-                        insert.Parameters.AddWithValue(r.Fingerprint);
-                        insert.Parameters.AddWithValue(r.Events);
-                        batch.BatchCommands.Add(insert);
-                        foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                        {
-                            var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
-                            member.Parameters.AddWithValue(r.Community);
-                            member.Parameters.AddWithValue(other.Value);
-                            member.Parameters.AddWithValue(r.ActivityId);
-                            batch.BatchCommands.Add(member);
-                        }
-
-                        if (activity.Events.Count > 0)
-                        {
-                            var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id) VALUES ($1, $2);"); // the events stay in the log row
-                            outbox.Parameters.AddWithValue(r.Community);
-                            outbox.Parameters.AddWithValue(r.ActivityId);
-                            batch.BatchCommands.Add(outbox);
-                        }
-                    }
-
-                    if (batch.BatchCommands.Count > 0)
-                    {
-                        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
+                    await BeginAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                await RollbackAsync().ConfigureAwait(false);
-                throw new InvalidOperationException("An idempotency key (or activity id) is already committed; nothing was written.", ex);
-            }
-            catch
-            {
-                await RollbackAsync().ConfigureAwait(false);
-                throw;
-            }
+                StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
+                var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
 
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null; // the advisory lock went with the transaction
-            if (records.Count > 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                var transaction = _transaction!;
+                try
+                {
+                    // One round trip for the whole unit of work: the activities and their outbox entries.
+                    var batch = new NpgsqlBatch(connection, transaction);
+                    await using (batch.ConfigureAwait(false))
+                    {
+                        foreach (var (activity, r) in records)
+                        {
+                            var insert = new NpgsqlBatchCommand($"INSERT INTO community_activities ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);");
+                            insert.Parameters.AddWithValue(r.Community);
+                            insert.Parameters.AddWithValue(r.ActivityId);
+                            insert.Parameters.AddWithValue(r.IdempotencyKey);
+                            insert.Parameters.AddWithValue(r.Member);
+                            insert.Parameters.AddWithValue(r.Type);
+                            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.OccurredAt ?? DBNull.Value);
+                            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.Value ?? DBNull.Value);
+                            insert.Parameters.AddWithValue(r.Attributes);
+                            insert.Parameters.AddWithValue(r.RecordedAt);
+                            insert.Parameters.AddWithValue(r.Fingerprint);
+                            insert.Parameters.AddWithValue(r.Events);
+                            batch.BatchCommands.Add(insert);
+                            foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                            {
+                                var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
+                                member.Parameters.AddWithValue(r.Community);
+                                member.Parameters.AddWithValue(other.Value);
+                                member.Parameters.AddWithValue(r.ActivityId);
+                                batch.BatchCommands.Add(member);
+                            }
+
+                            if (activity.Events.Count > 0)
+                            {
+                                var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id) VALUES ($1, $2);"); // the events stay in the log row
+                                outbox.Parameters.AddWithValue(r.Community);
+                                outbox.Parameters.AddWithValue(r.ActivityId);
+                                batch.BatchCommands.Add(outbox);
+                            }
+                        }
+
+                        if (batch.BatchCommands.Count > 0)
+                        {
+                            await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+                    }
+
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw new InvalidOperationException("An idempotency key (or activity id) is already committed; nothing was written.", ex);
+                }
+                catch
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null; // the advisory lock went with the transaction
+                if (records.Count > 0)
+                {
+                    LastActivityId = records[^1].Activity.ActivityId;
+                }
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
             {
-                LastActivityId = records[^1].Activity.ActivityId;
+                throw PostgreSqlErrors.Unavailable(ex);
             }
         }
 

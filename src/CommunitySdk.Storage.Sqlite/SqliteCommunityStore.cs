@@ -51,38 +51,59 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     /// <inheritdoc />
     public async ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = _writeConnection!;
-            var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the file's write lock
-            var last = await _commands!.LastIdAsync(transaction, community, cancellationToken).ConfigureAwait(false);
-            return new Session(this, connection, transaction, community, last);
+            StoreProviderSupport.RequireCommunity(community);
+            await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var connection = _writeConnection!;
+                var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the file's write lock
+                var last = await _commands!.LastIdAsync(transaction, community, cancellationToken).ConfigureAwait(false);
+                return new Session(this, connection, transaction, community, last);
+            }
+            catch
+            {
+                _writer.Release();
+                throw;
+            }
         }
-        catch
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
         {
-            _writer.Release();
-            throw;
+            throw SqliteErrors.Unavailable(ex);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await LastIdAsync(connection, community, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StoreProviderSupport.RequireCommunity(community);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await LastIdAsync(connection, community, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        ArgumentNullException.ThrowIfNull(idempotencyKey);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await FindAsync(connection, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StoreProviderSupport.RequireCommunity(community);
+            ArgumentNullException.ThrowIfNull(idempotencyKey);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await FindAsync(connection, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -95,31 +116,38 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     /// <inheritdoc />
     public async ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        ArgumentNullException.ThrowIfNull(page);
-        page.Validate();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // What the member did, and the activities whose events concern them (an inviter's reward on an invitee's order).
-        command.CommandText = $"""
-            SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id IN (
-                SELECT activity_id FROM community_activities WHERE community = $c AND member = $m AND activity_id < $before
-                UNION
-                SELECT activity_id FROM community_event_members WHERE community = $c AND member = $m AND activity_id < $before
-                ORDER BY activity_id DESC LIMIT $n)
-            ORDER BY activity_id DESC;
-            """;
-        command.Parameters.AddWithValue("$c", community.Value);
-        command.Parameters.AddWithValue("$m", member.Value);
-        command.Parameters.AddWithValue("$before", page.Before ?? long.MaxValue);
-        command.Parameters.AddWithValue("$n", page.PageSize + 1);
-        var items = new List<CommittedActivity>(page.PageSize + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, items, cancellationToken).ConfigureAwait(false);
-        }
+            StoreProviderSupport.RequireCommunity(community);
+            ArgumentNullException.ThrowIfNull(page);
+            page.Validate();
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            // What the member did, and the activities whose events concern them (an inviter's reward on an invitee's order).
+            command.CommandText = $"""
+                SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id IN (
+                    SELECT activity_id FROM community_activities WHERE community = $c AND member = $m AND activity_id < $before
+                    UNION
+                    SELECT activity_id FROM community_event_members WHERE community = $c AND member = $m AND activity_id < $before
+                    ORDER BY activity_id DESC LIMIT $n)
+                ORDER BY activity_id DESC;
+                """;
+            command.Parameters.AddWithValue("$c", community.Value);
+            command.Parameters.AddWithValue("$m", member.Value);
+            command.Parameters.AddWithValue("$before", page.Before ?? long.MaxValue);
+            command.Parameters.AddWithValue("$n", page.PageSize + 1);
+            var items = new List<CommittedActivity>(page.PageSize + 1);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, items, cancellationToken).ConfigureAwait(false);
+            }
 
-        return StoreProviderSupport.ToPage(items, page);
+            return StoreProviderSupport.ToPage(items, page);
+        }
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -165,46 +193,60 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     /// <inheritdoc />
     public async ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        StoreProviderSupport.RequireCommunity(snapshot.Community);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // One transaction: the new snapshot and the trim to the newest two commit together, or neither does.
-            await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = _writeConnection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT OR REPLACE INTO community_snapshots (community, position, taken_at, data) VALUES ($c, $p, $t, $d);
-                DELETE FROM community_snapshots WHERE community = $c AND position NOT IN
-                    (SELECT position FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 2);
-                """;
-            command.Parameters.AddWithValue("$c", snapshot.Community.Value);
-            command.Parameters.AddWithValue("$p", snapshot.Position);
-            command.Parameters.AddWithValue("$t", snapshot.TakenAt.ToString("O", CultureInfo.InvariantCulture));
-            command.Parameters.Add("$d", SqliteType.Blob).Value = snapshot.Data;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(snapshot);
+            StoreProviderSupport.RequireCommunity(snapshot.Community);
+            await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // One transaction: the new snapshot and the trim to the newest two commit together, or neither does.
+                await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = _writeConnection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT OR REPLACE INTO community_snapshots (community, position, taken_at, data) VALUES ($c, $p, $t, $d);
+                    DELETE FROM community_snapshots WHERE community = $c AND position NOT IN
+                        (SELECT position FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 2);
+                    """;
+                command.Parameters.AddWithValue("$c", snapshot.Community.Value);
+                command.Parameters.AddWithValue("$p", snapshot.Position);
+                command.Parameters.AddWithValue("$t", snapshot.TakenAt.ToString("O", CultureInfo.InvariantCulture));
+                command.Parameters.Add("$d", SqliteType.Blob).Value = snapshot.Data;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writer.Release();
+            }
         }
-        finally
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
         {
-            _writer.Release();
+            throw SqliteErrors.Unavailable(ex);
         }
     }
 
     /// <inheritdoc />
     public async ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default)
     {
-        StoreProviderSupport.RequireCommunity(community);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, taken_at, data FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 1;";
-        command.Parameters.AddWithValue("$c", community.Value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new CommunitySnapshot(community, reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), (byte[])reader.GetValue(2))
-            : null;
+        try
+        {
+            StoreProviderSupport.RequireCommunity(community);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT position, taken_at, data FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 1;";
+            command.Parameters.AddWithValue("$c", community.Value);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new CommunitySnapshot(community, reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), (byte[])reader.GetValue(2))
+                : null;
+        }
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -231,18 +273,25 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
 
     private async ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string where, int max, long due, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
-            FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
-            WHERE {where} ORDER BY o.community, o.activity_id LIMIT $n;
-            """;
-        command.Parameters.AddWithValue("$n", max);
-        command.Parameters.AddWithValue("$due", due);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
+                FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
+                WHERE {where} ORDER BY o.community, o.activity_id LIMIT $n;
+                """;
+            command.Parameters.AddWithValue("$n", max);
+            command.Parameters.AddWithValue("$due", due);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await StoreProviderSupport.ReadOutboxAsync(reader, _serializer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(ex);
+        }
     }
 
     private ValueTask<int> UpdateOutboxAsync(IReadOnlyCollection<OutboxKey> entries, string sql, Action<SqliteCommand, OutboxKey> bind, CancellationToken cancellationToken) =>
@@ -250,41 +299,48 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
 
     private async ValueTask<int> UpdateOutboxAsync<T>(List<(OutboxKey Key, T Item)> entries, string sql, Action<SqliteCommand, T> bind, CancellationToken cancellationToken, params string[] parameters)
     {
-        if (entries.Count == 0)
-        {
-            return 0;
-        }
-
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = _writeConnection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            var community = command.Parameters.Add("$c", SqliteType.Text);
-            var activity = command.Parameters.Add("$a", SqliteType.Integer);
-            foreach (var name in parameters)
+            if (entries.Count == 0)
             {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+                return 0;
             }
 
-            var changed = 0;
-            foreach (var (key, item) in entries)
+            await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                community.Value = key.Community.Value;
-                activity.Value = key.ActivityId;
-                bind(command, item);
-                changed += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+                await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = _writeConnection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                var community = command.Parameters.Add("$c", SqliteType.Text);
+                var activity = command.Parameters.Add("$a", SqliteType.Integer);
+                foreach (var name in parameters)
+                {
+                    command.Parameters.Add(new SqliteParameter { ParameterName = name });
+                }
 
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            return changed;
+                var changed = 0;
+                foreach (var (key, item) in entries)
+                {
+                    community.Value = key.Community.Value;
+                    activity.Value = key.ActivityId;
+                    bind(command, item);
+                    changed += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                return changed;
+            }
+            finally
+            {
+                _writer.Release();
+            }
         }
-        finally
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
         {
-            _writer.Release();
+            throw SqliteErrors.Unavailable(ex);
         }
     }
 
@@ -446,14 +502,21 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
 
     private async Task<List<CommittedActivity>> ReadChunkAsync(CommunityId community, long after, int chunk, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id > $after ORDER BY activity_id LIMIT $n;";
-        command.Parameters.AddWithValue("$c", community.Value);
-        command.Parameters.AddWithValue("$after", after);
-        command.Parameters.AddWithValue("$n", chunk);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, new List<CommittedActivity>(chunk), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM community_activities WHERE community = $c AND activity_id > $after ORDER BY activity_id LIMIT $n;";
+            command.Parameters.AddWithValue("$c", community.Value);
+            command.Parameters.AddWithValue("$after", after);
+            command.Parameters.AddWithValue("$n", chunk);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await StoreProviderSupport.ReadActivitiesAsync(reader, _serializer, new List<CommittedActivity>(chunk), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+        {
+            throw SqliteErrors.Unavailable(ex);
+        }
     }
 
 
@@ -468,10 +531,17 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
 
         public async ValueTask<CommittedActivity?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ArgumentNullException.ThrowIfNull(idempotencyKey);
-            var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
-            return await store._commands!.FindAsync(store, transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                ArgumentNullException.ThrowIfNull(idempotencyKey);
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+                return await store._commands!.FindAsync(store, transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+            {
+                throw SqliteErrors.Unavailable(ex);
+            }
         }
 
         public ValueTask CommitAsync(CommittedActivity activity, CancellationToken cancellationToken = default)
@@ -482,66 +552,73 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
 
         public async ValueTask CommitManyAsync(IReadOnlyList<CommittedActivity> activities, CancellationToken cancellationToken = default)
         {
-            ArgumentNullException.ThrowIfNull(activities);
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
-            StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
-            var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
-
-            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var commands = store._commands!;
-                var insert = commands.Insert;
-                insert.Transaction = transaction;
-                var p = commands.InsertParameters;
-                var outbox = commands.Outbox;
-                outbox.Transaction = transaction;
-                var (oc, oid) = commands.OutboxParameters;
-                foreach (var (activity, r) in records)
+                ArgumentNullException.ThrowIfNull(activities);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+                StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
+                var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
+
+                cancellationToken.ThrowIfCancellationRequested();
+                try
                 {
-                    object?[] values = [r.Community, r.ActivityId, r.IdempotencyKey, r.Member, r.Type, r.OccurredAt, r.Value, r.Attributes, r.RecordedAt, r.Fingerprint, r.Events];
-                    for (var i = 0; i < values.Length; i++)
+                    var commands = store._commands!;
+                    var insert = commands.Insert;
+                    insert.Transaction = transaction;
+                    var p = commands.InsertParameters;
+                    var outbox = commands.Outbox;
+                    outbox.Transaction = transaction;
+                    var (oc, oid) = commands.OutboxParameters;
+                    foreach (var (activity, r) in records)
                     {
-                        p[i].Value = values[i] ?? DBNull.Value;
+                        object?[] values = [r.Community, r.ActivityId, r.IdempotencyKey, r.Member, r.Type, r.OccurredAt, r.Value, r.Attributes, r.RecordedAt, r.Fingerprint, r.Events];
+                        for (var i = 0; i < values.Length; i++)
+                        {
+                            p[i].Value = values[i] ?? DBNull.Value;
+                        }
+
+                        await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        var eventMember = commands.EventMember;
+                        eventMember.Transaction = transaction;
+                        foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                        {
+                            var (ec, em, eid) = commands.EventMemberParameters;
+                            (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
+                            await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+
+                        if (activity.Events.Count > 0)
+                        {
+                            oc.Value = r.Community;
+                            oid.Value = r.ActivityId;
+                            await outbox.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
                     }
 
-                    await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    var eventMember = commands.EventMember;
-                    eventMember.Transaction = transaction;
-                    foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                    {
-                        var (ec, em, eid) = commands.EventMemberParameters;
-                        (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
-                        await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    if (activity.Events.Count > 0)
-                    {
-                        oc.Value = r.Community;
-                        oid.Value = r.ActivityId;
-                        await outbox.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a key is already committed
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw new InvalidOperationException("An idempotency key in the batch is already committed; nothing was written.", ex);
+                }
+                catch
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw;
                 }
 
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+                if (records.Count > 0)
+                {
+                    LastActivityId = records[^1].Activity.ActivityId;
+                }
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a key is already committed
+            catch (Exception ex) when (SqliteErrors.IsTransient(ex))
             {
-                await RollbackAsync().ConfigureAwait(false);
-                throw new InvalidOperationException("An idempotency key in the batch is already committed; nothing was written.", ex);
-            }
-            catch
-            {
-                await RollbackAsync().ConfigureAwait(false);
-                throw;
-            }
-
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            _transaction = null;
-            if (records.Count > 0)
-            {
-                LastActivityId = records[^1].Activity.ActivityId;
+                throw SqliteErrors.Unavailable(ex);
             }
         }
 

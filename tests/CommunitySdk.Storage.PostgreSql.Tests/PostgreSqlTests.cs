@@ -79,6 +79,80 @@ public class PostgreSqlProviderTests
     public void Every_conformance_suite_is_run() => ConformanceSuites.AssertComplete(typeof(PostgreSqlProviderTests).Assembly);
 
     [Fact]
+    public async Task Connections_killed_by_the_server_during_load_are_typed_transient_errors_and_the_process_recovers()
+    {
+        var cs = await PgDb.NewDatabaseAsync();
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true)
+            .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
+            .UsePostgreSql(cs);
+        await using var sp = services.BuildServiceProvider();
+        var community = sp.GetRequiredService<ICommunity>();
+        var shop = new CommunityId("shop");
+        Activity Order(string key, int member) => new() { IdempotencyKey = key, Community = shop, Member = new MemberId($"m{member}"), Type = "order.completed", Value = 10 };
+        await community.RecordAsync(Order("warm", 0));
+
+        // Four writers record while the server terminates every connection of the database (as a restart does,
+        // SQLSTATE 57P01) over and over; then the outage ends.
+        var failures = new ConcurrentBag<Exception>();
+        var recorded = new ConcurrentBag<string>();
+        var killer = Task.Run(async () =>
+        {
+            var database = new NpgsqlConnectionStringBuilder(cs).Database;
+            await using var admin = new NpgsqlConnection(PgDb.Server);
+            await admin.OpenAsync();
+            for (var i = 0; i < 30; i++)
+            {
+                await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid();", admin);
+                kill.Parameters.AddWithValue(database!);
+                await kill.ExecuteScalarAsync();
+                await Task.Delay(15);
+            }
+        });
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; !killer.IsCompleted; i++)
+            {
+                var key = $"w{w}-{i}";
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await community.RecordAsync(Order(key, w));
+                        recorded.Add(key);
+                        break;
+                    }
+                    catch (Exception ex) when (attempt < 100)
+                    {
+                        failures.Add(ex); // retried with the same key, as the error says
+                    }
+                }
+            }
+        })).ToArray();
+        await killer;
+        await Task.WhenAll(writers);
+
+        Assert.NotEmpty(failures); // the outage was felt
+        Assert.All(failures, f => Assert.IsType<CommunityStoreUnavailableException>(f)); // and only as typed errors
+
+        // After the outage the same process records and reads, and every key is in the log once (retries with the
+        // same key never double-count).
+        var after = await community.RecordAsync(Order("after", 0));
+        Assert.False(after.IsDuplicate);
+        var store = sp.GetRequiredService<ICommunityStore>();
+        var keys = new List<string>();
+        await foreach (var a in store.ReadLogAsync(shop))
+        {
+            keys.Add(a.Activity.IdempotencyKey);
+        }
+
+        Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(recorded, k => Assert.Contains(k, keys));
+        var balance = await sp.GetRequiredService<IPointsService>().GetBalanceAsync(shop, new MemberId("m1"), "coins");
+        Assert.Equal(10 * keys.Count(k => k.StartsWith("w1-", StringComparison.Ordinal)), balance.Total);
+    }
+
+    [Fact]
     public async Task A_database_with_history_on_schema_1_upgrades_and_keeps_every_members_history()
     {
         var cs = await PgDb.NewDatabaseAsync();

@@ -122,6 +122,43 @@ public class SqliteProviderTests
     }
 
     [Fact]
+    public async Task A_file_locked_by_another_process_is_a_typed_transient_error_that_changes_nothing_and_passes()
+    {
+        var cs = TempDb.NewConnectionString();
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true)
+            .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
+            .UseSqlite(cs, o => o.BusyTimeout = TimeSpan.FromMilliseconds(100));
+        await using var sp = services.BuildServiceProvider();
+        var community = sp.GetRequiredService<ICommunity>();
+        var shop = new CommunityId("shop");
+        Activity Order(string key) => new() { IdempotencyKey = key, Community = shop, Member = new MemberId("ann"), Type = "order.completed", Value = 30 };
+        await community.RecordAsync(Order("o1"));
+
+        // Another process holds the file's write lock longer than the busy timeout.
+        await using (var other = new SqliteConnection(cs))
+        {
+            await other.OpenAsync();
+            await using var hold = other.CreateCommand();
+            hold.CommandText = "BEGIN EXCLUSIVE;";
+            await hold.ExecuteNonQueryAsync();
+
+            var error = await Assert.ThrowsAsync<CommunityStoreUnavailableException>(() => community.RecordAsync(Order("o2")).AsTask());
+            Assert.Equal("SQLite", error.Store);
+            Assert.IsType<SqliteException>(error.InnerException);
+            hold.CommandText = "ROLLBACK;";
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        // Nothing was written, and the same key records once the lock is gone (no restart).
+        var store = sp.GetRequiredService<ICommunityStore>();
+        Assert.Null(await store.FindAsync(shop, "o2"));
+        var retried = await community.RecordAsync(Order("o2"));
+        Assert.Equal(2, retried.ActivityId);
+        Assert.Equal(60, (await sp.GetRequiredService<IPointsService>().GetBalanceAsync(shop, new MemberId("ann"), "coins")).Total);
+    }
+
+    [Fact]
     public async Task UseSqlite_stores_the_sdk_log_in_the_file()
     {
         var cs = TempDb.NewConnectionString();

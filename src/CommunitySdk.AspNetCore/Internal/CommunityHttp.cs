@@ -236,6 +236,7 @@ internal static class CommunityHttp
         CommunityValidationException e => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Reason] }, detail: e.Message, title: "Invalid request"),
         UnknownCommunityException => Problem(StatusCodes.Status404NotFound, "Community not found", "No such community."),
         ProjectionFaultedException e => Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", e.Message),
+        CommunityStoreUnavailableException e => new RetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", e.Message), Seconds: 1),
         CommunityLimitExceededException e => Problem(StatusCodes.Status422UnprocessableEntity, "Limit reached", e.Message, new Dictionary<string, object?> { ["limit"] = e.Limit, ["maximum"] = e.Maximum }),
         MemberNotFoundException e => Problem(StatusCodes.Status404NotFound, "Member not found", e.Message),
         IdempotencyConflictException e => Problem(StatusCodes.Status409Conflict, "Idempotency key reused", e.Message),
@@ -283,6 +284,16 @@ internal static class CommunityHttp
             CommunityId.TryCreate(reader.TokenType == JsonTokenType.String ? reader.GetString() : null, out var community) ? community : throw new JsonException("Not a community id.");
 
         public override void Write(Utf8JsonWriter writer, CommunityId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
+    }
+
+    /// <summary>A result with a <c>Retry-After</c> header (a transient failure: the client retries with the same key).</summary>
+    private sealed record RetryAfter(IResult Inner, int Seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Seconds.ToString(CultureInfo.InvariantCulture);
+            return Inner.ExecuteAsync(httpContext);
+        }
     }
 }
 
