@@ -12,12 +12,13 @@ public abstract record CommunityEvent
     private long _activityId;
     private int _index;
     private DateTimeOffset _occurredAt;
+    private MemberId _member;
 
     /// <summary>The community.</summary>
     public CommunityId Community { get => _community; init => _community = value; }
 
     /// <summary>The member the event is about (not always the activity's member: an inviter gets a referral reward).</summary>
-    public required MemberId Member { get; init; }
+    public required MemberId Member { get => _member; init => _member = value; }
 
     /// <summary>The activity that produced the event.</summary>
     public long ActivityId { get => _activityId; init => _activityId = value; }
@@ -35,6 +36,23 @@ public abstract record CommunityEvent
         _activityId = activityId;
         _index = index;
         _occurredAt = occurredAt;
+    }
+
+    /// <summary>
+    /// Restores the fields the compact log leaves out of a stored event (they are its activity's): the stamp always,
+    /// the member when it was the activity's own. An event stored in full keeps what it says.
+    /// </summary>
+    internal void Restamp(CommunityId community, long activityId, int index, DateTimeOffset occurredAt, MemberId activityMember)
+    {
+        if (_activityId == 0)
+        {
+            Stamp(community, activityId, index, occurredAt);
+        }
+
+        if (_member.IsEmpty)
+        {
+            _member = activityMember;
+        }
     }
 }
 

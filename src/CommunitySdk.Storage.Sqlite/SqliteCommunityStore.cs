@@ -279,7 +279,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events
+                SELECT {StoreProviderSupport.OutboxColumns}
                 FROM community_outbox o JOIN community_activities a ON a.community = o.community AND a.activity_id = o.activity_id
                 WHERE {where} ORDER BY o.community, o.activity_id LIMIT $n;
                 """;

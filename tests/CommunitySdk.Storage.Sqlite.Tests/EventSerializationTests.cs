@@ -12,7 +12,7 @@ public class EventSerializationTests
     private static ServiceProvider AllFeatures(Action<ICommunitySdkBuilder>? more = null)
     {
         var services = new ServiceCollection();
-        var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.AllowUndeclaredCommunities = true; })
+        var builder = services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true)
             .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
             .AddReferrals(_ => { })
             .AddScoring(_ => { })
@@ -56,6 +56,48 @@ public class EventSerializationTests
         }
 
         Assert.Superset(new HashSet<Type> { typeof(MemberJoined), typeof(ReferralJoined), typeof(PointsAwarded), typeof(PointsSpent), typeof(ScoreChanged), typeof(BadgeEarned) }, kinds);
+    }
+
+    [Fact]
+    public async Task The_log_stores_events_compactly_and_reads_them_back_as_committed_and_rows_of_earlier_versions_too()
+    {
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true).AddEveryFeature().UseSqlite(TempDb.NewConnectionString());
+        await using var sp = services.BuildServiceProvider();
+        var shop = new CommunityId("shop");
+        var directory = sp.GetRequiredService<IMemberDirectory>();
+        await directory.JoinAsync(shop, new MemberId("ann"));
+        var code = await sp.GetRequiredService<IReferralService>().GetOrCreateCodeAsync(shop, new MemberId("ann"));
+        await directory.JoinAsync(shop, new MemberId("bob"), new JoinRequest { ReferralCode = code.Code });
+        var outcome = await sp.GetRequiredService<ICommunity>().RecordAsync(new Activity { IdempotencyKey = "o1", Community = shop, Member = new MemberId("bob"), Type = "order.completed", Value = 80, OccurredAt = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.FromHours(8)) });
+
+        var serializer = sp.GetRequiredService<CommunityEventSerializer>();
+        string Full(IEnumerable<CommunityEvent> events) => string.Join('\n', events.Select(serializer.SerializeEvent));
+        var another = false;
+        await foreach (var committed in sp.GetRequiredService<ICommunityStore>().ReadLogAsync(shop))
+        {
+            var record = serializer.ToRecord(committed);
+
+            // What the row says is not repeated per event: no stamp, no nulls, the member only when it is another.
+            foreach (var name in new[] { "\"Community\"", "\"ActivityId\"", "\"Index\"", "\"OccurredAt\"", ":null" })
+            {
+                Assert.DoesNotContain(name, record.Events, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(committed.Events.Any(e => e.Member != committed.Activity.Member), record.Events.Contains("\"Member\"", StringComparison.Ordinal));
+            another |= committed.Events.Any(e => e.Member != committed.Activity.Member);
+            Assert.Equal(Full(committed.Events), Full(serializer.FromRecord(record).Events));
+
+            // A row an earlier version wrote (every event in full) reads the same.
+            var legacy = record with { Events = serializer.SerializeEvents(committed.Events) };
+            Assert.Contains("\"ActivityId\"", legacy.Events, StringComparison.Ordinal);
+            Assert.Equal(Full(committed.Events), Full(serializer.FromRecord(legacy).Events));
+        }
+
+        Assert.True(another); // an event about the inviter was written with its member
+        var stored = await sp.GetRequiredService<ICommunityStore>().FindAsync(shop, "o1");
+        Assert.Equal(Full(outcome.Effects), Full(stored!.Events));
+        Assert.All(stored.Events, e => Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), e.OccurredAt));
     }
 
     [Fact]

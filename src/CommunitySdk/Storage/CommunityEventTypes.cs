@@ -22,7 +22,13 @@ public sealed record CommunityEventType(Type Type, string Name);
 public sealed class CommunityEventSerializer
 {
     private static readonly JsonSerializerOptions PlainOptions = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
+    /// <summary>The member of the activity whose events are being written compactly (its events omit it).</summary>
+    [ThreadStatic]
+    private static MemberId t_activityMember;
+
     private readonly JsonSerializerOptions _options;
+    private readonly JsonSerializerOptions _compact;
     private readonly Dictionary<Type, string> _names;
 
     /// <summary>Creates the serializer over the registered event types.</summary>
@@ -64,13 +70,52 @@ public sealed class CommunityEventSerializer
                 info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(t.Type, t.Name));
             }
         });
-        _options = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        _options = Options(resolver, JsonIgnoreCondition.Never);
+
+        // The log's format: an event leaves out what its activity row says (community, activity id, index, time, and
+        // its member when it is the activity's) and null fields. Reading restores them; rows written in full still read.
+        var compact = new DefaultJsonTypeInfoResolver();
+        foreach (var modifier in resolver.Modifiers)
         {
-            TypeInfoResolver = resolver,
-            Converters = { new CommunityIdConverter(), new MemberIdConverter() },
-            AllowOutOfOrderMetadataProperties = true,
-        };
+            compact.Modifiers.Add(modifier);
+        }
+
+        compact.Modifiers.Add(static info =>
+        {
+            if (!typeof(CommunityEvent).IsAssignableFrom(info.Type) || info.Kind != JsonTypeInfoKind.Object)
+            {
+                return;
+            }
+
+            foreach (var property in info.Properties)
+            {
+                if (property.AttributeProvider is not System.Reflection.PropertyInfo { DeclaringType: var declaring } || declaring != typeof(CommunityEvent))
+                {
+                    continue;
+                }
+
+                switch (property.Name)
+                {
+                    case nameof(CommunityEvent.Community) or nameof(CommunityEvent.ActivityId) or nameof(CommunityEvent.Index) or nameof(CommunityEvent.OccurredAt):
+                        property.ShouldSerialize = static (_, _) => false;
+                        break;
+                    case nameof(CommunityEvent.Member):
+                        property.ShouldSerialize = static (_, value) => value is not MemberId member || member != t_activityMember;
+                        property.IsRequired = false;
+                        break;
+                }
+            }
+        });
+        _compact = Options(compact, JsonIgnoreCondition.WhenWritingNull);
     }
+
+    private static JsonSerializerOptions Options(IJsonTypeInfoResolver resolver, JsonIgnoreCondition ignore) => new(JsonSerializerDefaults.General)
+    {
+        TypeInfoResolver = resolver,
+        Converters = { new CommunityIdConverter(), new MemberIdConverter() },
+        AllowOutOfOrderMetadataProperties = true,
+        DefaultIgnoreCondition = ignore,
+    };
 
     /// <summary>Serializes the events of one activity.</summary>
     /// <param name="events">The events.</param>
@@ -98,11 +143,32 @@ public sealed class CommunityEventSerializer
         return JsonSerializer.Serialize(communityEvent, _options);
     }
 
-    /// <summary>Reads the events of one activity.</summary>
+    /// <summary>Reads the events of one activity written by <see cref="SerializeEvents"/>.</summary>
     /// <param name="json">A JSON array written by <see cref="SerializeEvents"/>.</param>
     /// <returns>The events.</returns>
     public IReadOnlyList<CommunityEvent> DeserializeEvents(string json) =>
         JsonSerializer.Deserialize<CommunityEvent[]>(json, _options) ?? [];
+
+    /// <summary>
+    /// Reads the events of a stored activity (the <see cref="ActivityRecord.Events"/> column, compact or written in
+    /// full by an earlier version) and restores what the compact form leaves to the activity.
+    /// </summary>
+    /// <param name="json">The stored events.</param>
+    /// <param name="community">The activity's community.</param>
+    /// <param name="activityId">The activity's id.</param>
+    /// <param name="member">The activity's member.</param>
+    /// <param name="effectiveTime">The activity's effective time (when it occurred, or else when it was recorded).</param>
+    /// <returns>The events, as they were committed.</returns>
+    public IReadOnlyList<CommunityEvent> DeserializeStoredEvents(string json, CommunityId community, long activityId, MemberId member, DateTimeOffset effectiveTime)
+    {
+        var events = JsonSerializer.Deserialize<CommunityEvent[]>(json, _compact) ?? [];
+        for (var i = 0; i < events.Length; i++)
+        {
+            events[i].Restamp(community, activityId, i, effectiveTime, member);
+        }
+
+        return events;
+    }
 
     /// <summary>Reads one event.</summary>
     /// <param name="json">A JSON object written by <see cref="SerializeEvent"/>.</param>
@@ -143,7 +209,26 @@ public sealed class CommunityEventSerializer
             SerializeAttributes(a.Attributes),
             committed.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
             committed.Fingerprint,
-            SerializeEvents(committed.Events));
+            SerializeStoredEvents(committed.Events, a.Member));
+    }
+
+    /// <summary>The log's compact form of an activity's events (see <see cref="DeserializeStoredEvents"/>).</summary>
+    private string SerializeStoredEvents(IReadOnlyList<CommunityEvent> events, MemberId member)
+    {
+        foreach (var e in events)
+        {
+            RequireRegistered(e);
+        }
+
+        t_activityMember = member;
+        try
+        {
+            return JsonSerializer.Serialize(events, _compact);
+        }
+        finally
+        {
+            t_activityMember = default;
+        }
     }
 
     /// <summary>The committed activity a durable store reads back from its row.</summary>
@@ -162,12 +247,13 @@ public sealed class CommunityEventSerializer
             Value = record.Value is null ? null : decimal.Parse(record.Value, NumberStyles.Number, CultureInfo.InvariantCulture),
             Attributes = DeserializeAttributes(record.Attributes),
         };
+        var recordedAt = DateTimeOffset.Parse(record.RecordedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
         return new CommittedActivity(
             record.ActivityId,
             activity,
-            DateTimeOffset.Parse(record.RecordedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            recordedAt,
             record.Fingerprint,
-            DeserializeEvents(record.Events));
+            DeserializeStoredEvents(record.Events, activity.Community, record.ActivityId, activity.Member, activity.OccurredAt ?? recordedAt));
     }
 
     private void RequireRegistered(CommunityEvent e)

@@ -62,7 +62,8 @@ public static class StoreProviderSupport
 
     /// <summary>
     /// Reads every remaining row of <paramref name="reader"/> as outbox entries: columns <c>community, activity_id,
-    /// attempts, acknowledged, last_error, events</c> (the events of the activity's log entry; acknowledgements one per line).
+    /// attempts, acknowledged, last_error</c> of the outbox and <c>events, member, occurred_at, recorded_at</c> of the
+    /// activity's log entry (<see cref="OutboxColumns"/>; acknowledgements one per line).
     /// </summary>
     /// <param name="reader">The reader.</param>
     /// <param name="serializer">The event serializer.</param>
@@ -76,10 +77,13 @@ public static class StoreProviderSupport
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var acknowledged = reader.IsDBNull(3) ? [] : reader.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var community = new CommunityId(reader.GetString(0));
+            var activityId = reader.GetInt64(1);
+            var effectiveTime = ParseTime(reader.IsDBNull(7) ? reader.GetString(8) : reader.GetString(7));
             entries.Add(new OutboxEntry(
-                new CommunityId(reader.GetString(0)),
-                reader.GetInt64(1),
-                serializer.DeserializeEvents(reader.GetString(5)),
+                community,
+                activityId,
+                serializer.DeserializeStoredEvents(reader.GetString(5), community, activityId, new MemberId(reader.GetString(6)), effectiveTime),
                 reader.GetInt32(2),
                 acknowledged,
                 reader.IsDBNull(4) ? null : reader.GetString(4)));
@@ -87,6 +91,12 @@ public static class StoreProviderSupport
 
         return entries;
     }
+
+    /// <summary>The columns <see cref="ReadOutboxAsync"/> reads, for an outbox table <c>o</c> joined with its log entry <c>a</c>.</summary>
+    public const string OutboxColumns = "o.community, o.activity_id, o.attempts, o.acknowledged, o.last_error, a.events, a.member, a.occurred_at, a.recorded_at";
+
+    private static DateTimeOffset ParseTime(string text) =>
+        DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
 
     /// <summary>The acknowledgements of an outbox entry as a provider stores them (one per line), or null for none.</summary>
     /// <param name="acknowledged">The acknowledgements.</param>
