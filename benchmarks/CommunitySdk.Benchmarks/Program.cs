@@ -9,9 +9,16 @@ using CommunitySdk.Benchmarks;
 // Usage:
 //   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --filter '*'   full run (reports in BenchmarkDotNet.Artifacts)
 //   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --smoke        one iteration of everything, small data (CI)
+//   ./eng/bench.sh --scale 100000 1000000    state at scale: the whole activity, memory, fold and restart (Scale/ScaleHarness.cs)
+//   ./eng/bench.sh --load 8                  the durable write path under load beside raw inserts (Load/LoadHarness.cs)
 if (args.Length > 0 && args[0] == "--scale")
 {
     return await CommunitySdk.Benchmarks.Scale.ScaleHarness.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--load")
+{
+    return await CommunitySdk.Benchmarks.Load.LoadHarness.RunAsync(args[1..]);
 }
 
 var smoke = args.Contains("--smoke");
