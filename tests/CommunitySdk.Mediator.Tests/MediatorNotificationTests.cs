@@ -71,6 +71,7 @@ public class MediatorNotificationTests
         var award = Assert.Single(inbox.Awards);
         Assert.Equal(40, award.Amount);
         Assert.Equal(outcome.ActivityId, award.ActivityId);
+        Assert.Equal(0, await host.Get<ICommunityOutbox>().RelayPendingAsync()); // nothing left for the relay
         Assert.Empty(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
     }
 

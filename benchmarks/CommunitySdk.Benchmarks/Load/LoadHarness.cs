@@ -56,11 +56,13 @@ internal static class LoadHarness
         // SQLite, one writer, against one row per transaction.
         var one = await RecordAsync(b => b.UseSqlite(Sqlite("one")), writers: 1, communities: 1, duration).ConfigureAwait(false);
         var rows = await SampleRowsAsync(b => b.UseSqlite(Sqlite("one"))).ConfigureAwait(false);
-        var rawOne = await RawSqliteAsync(Sqlite("raw-one"), rows, perTransaction: 1, duration).ConfigureAwait(false);
+        var rawOne = await RawSqliteAsync(Sqlite("raw_one"), rows, perTransaction: 1, duration).ConfigureAwait(false);
         Say(Row("SQLite file, 1 writer", one, rawOne, "same schema, 1 row per transaction"));
+        var quiet = await RecordAsync(b => b.UseSqlite(Sqlite("quiet")), writers: 1, communities: 1, duration, inline: false).ConfigureAwait(false);
+        Say(Row("SQLite file, 1 writer, publishing left to the relay", quiet, rawOne, "same schema, 1 row per transaction"));
 
         var eight = await RecordAsync(b => b.UseSqlite(Sqlite("eight")), writers: 8, communities: 1, duration).ConfigureAwait(false);
-        var rawBatched = await RawSqliteAsync(Sqlite("raw-batched"), rows, perTransaction: 1000, duration).ConfigureAwait(false);
+        var rawBatched = await RawSqliteAsync(Sqlite("raw_batched"), rows, perTransaction: 1000, duration).ConfigureAwait(false);
         Say(Row("SQLite file, 8 writers, one community", eight, rawBatched, "same schema, 1,000 per transaction"));
 
         var import = await ImportAsync(b => b.UseSqlite(Sqlite("import")), duration).ConfigureAwait(false);
@@ -76,10 +78,10 @@ internal static class LoadHarness
         {
             var pgOne = await RecordAsync(b => b.UsePostgreSql(NewDatabase(postgres, "one")), writers: 1, communities: 1, duration).ConfigureAwait(false);
             var pgRows = await SampleRowsAsync(b => b.UsePostgreSql(Database(postgres, "one"))).ConfigureAwait(false);
-            var pgRawOne = await RawPostgresAsync(NewDatabase(postgres, "raw-one"), pgRows, perTransaction: 1, duration).ConfigureAwait(false);
+            var pgRawOne = await RawPostgresAsync(NewDatabase(postgres, "raw_one"), pgRows, perTransaction: 1, duration).ConfigureAwait(false);
             Say(Row("PostgreSQL, 1 writer", pgOne, pgRawOne, "one round trip per insert"));
 
-            var pgRawBatched = await RawPostgresAsync(NewDatabase(postgres, "raw-batched"), pgRows, perTransaction: 1000, duration).ConfigureAwait(false);
+            var pgRawBatched = await RawPostgresAsync(NewDatabase(postgres, "raw_batched"), pgRows, perTransaction: 1000, duration).ConfigureAwait(false);
             var pgEight = await RecordAsync(b => b.UsePostgreSql(NewDatabase(postgres, "eight")), writers: 8, communities: 1, duration).ConfigureAwait(false);
             Say(Row("PostgreSQL, 8 writers, one community", pgEight, pgRawBatched, "1,000 per transaction"));
 
@@ -112,12 +114,13 @@ internal static class LoadHarness
         public double Rate => Count / Took.TotalSeconds;
     }
 
-    private static ServiceProvider Host(Action<ICommunitySdkBuilder> store)
+    private static ServiceProvider Host(Action<ICommunitySdkBuilder> store, bool inline = true)
     {
         var services = new ServiceCollection();
         var builder = services.AddCommunitySdk(o =>
         {
             o.AllowUndeclaredCommunities = true;
+            o.PublishEventsInline = inline;
             o.MaxActivityTypes = 100;
         }).AddEveryFeature();
         store(builder);
@@ -125,9 +128,9 @@ internal static class LoadHarness
     }
 
     /// <summary>Writers call RecordAsync in a loop for the duration (after a warm-up), each on the next generated activity of its community.</summary>
-    private static async Task<Measured> RecordAsync(Action<ICommunitySdkBuilder> store, int writers, int communities, TimeSpan duration, int instances = 1)
+    private static async Task<Measured> RecordAsync(Action<ICommunitySdkBuilder> store, int writers, int communities, TimeSpan duration, int instances = 1, bool inline = true)
     {
-        var hosts = Enumerable.Range(0, instances).Select(_ => Host(store)).ToArray();
+        var hosts = Enumerable.Range(0, instances).Select(_ => Host(store, inline)).ToArray();
         try
         {
             var sources = Enumerable.Range(0, communities)
@@ -314,7 +317,9 @@ internal static class LoadHarness
         await using var connection = new SqliteConnection($"Data Source={file}");
         await connection.OpenAsync().ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size();";
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        command.CommandText = "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size();";
         return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 

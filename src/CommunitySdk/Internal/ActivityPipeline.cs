@@ -152,13 +152,8 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         var activity = Normalize(input);
         var fingerprint = ActivityFingerprint.Compute(activity);
 
-        // A retry usually finds its first outcome without waiting for the writer.
-        var existing = await _store.FindAsync(activity.Community, activity.IdempotencyKey, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            return (Duplicate(existing, activity, fingerprint), null);
-        }
-
+        // The key is looked up once, by the writer under the community's write session (a retry gets its first
+        // outcome there): no read of its own per activity before it.
         var writer = _writers.GetOrAdd(activity.Community, static (c, pipeline) => new CommunityWriter(pipeline, c), this);
         var pending = new Pending(activity, fingerprint, cancellationToken);
         var outcome = await writer.SubmitAsync(pending).ConfigureAwait(false);

@@ -20,19 +20,24 @@ internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     IOptionsMonitor<CommunityOptions> options,
     TimeProvider time,
-    ILogger<OutboxRelay> logger) : ICommunityOutbox, IDisposable
+    ILogger<OutboxRelay> logger) : ICommunityOutbox, IDisposable, IAsyncDisposable
 {
     private static readonly MethodInfo HandlersMethod = typeof(OutboxRelay).GetMethod(nameof(HandlersOf), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly ConcurrentDictionary<Type, Func<IServiceProvider, List<Handler>>> Resolvers = new();
     private static readonly string[] NoAcknowledgements = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<OutboxKey, byte> _inline = new();
+    private readonly Lock _ackSync = new();
+    private List<OutboxKey> _acknowledged = [];
+    private Task _flushing = Task.CompletedTask;
+    private bool _flushRunning;
 
     public async ValueTask<int> RelayPendingAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await FlushedAsync().ConfigureAwait(false); // what inline publication delivered leaves the outbox first
             var delivered = 0;
             var seen = new HashSet<OutboxKey>();
             while (true)
@@ -83,9 +88,10 @@ internal sealed partial class OutboxRelay(
             }
         }
 
+        var delivered = new List<OutboxKey>(entries.Count);
         try
         {
-            await DeliverAsync(entries, CancellationToken.None).ConfigureAwait(false);
+            await DeliverAsync(entries, CancellationToken.None, delivered).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The activities are committed; a failing publication is retried from the outbox.
         catch (Exception ex)
@@ -95,19 +101,124 @@ internal sealed partial class OutboxRelay(
         }
         finally
         {
+            // Delivered entries leave the outbox together with those of other commits (one write for many), and stay
+            // out of the relay's way until then; the rest go back to the relay now.
+            var acknowledged = delivered.ToHashSet();
             foreach (var entry in entries)
             {
-                _inline.TryRemove(entry.Key, out _);
+                if (!acknowledged.Contains(entry.Key))
+                {
+                    _inline.TryRemove(entry.Key, out _);
+                }
             }
+
+            Acknowledge(delivered);
+        }
+    }
+
+    /// <summary>Queues delivered entries for one coalesced write that removes them from the outbox.</summary>
+    private void Acknowledge(List<OutboxKey> delivered)
+    {
+        if (delivered.Count == 0)
+        {
+            return;
+        }
+
+        lock (_ackSync)
+        {
+            _acknowledged.AddRange(delivered);
+            StartFlushLocked();
+        }
+    }
+
+    /// <summary>Writes the queued acknowledgements until none is left. A failure leaves them to the relay (at least once).</summary>
+    private async Task FlushAsync()
+    {
+        while (true)
+        {
+            List<OutboxKey> batch;
+            lock (_ackSync)
+            {
+                if (_acknowledged.Count == 0)
+                {
+                    _flushRunning = false; // decided under the lock: a later Acknowledge starts the next flush
+                    return;
+                }
+
+                (batch, _acknowledged) = (_acknowledged, []);
+            }
+
+            try
+            {
+                await store.MarkDeliveredAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Delivered but still in the outbox: the relay delivers it again, handlers dedupe.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogPublishFailed(ex);
+            }
+            finally
+            {
+                foreach (var key in batch)
+                {
+                    _inline.TryRemove(key, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until acknowledgements queued so far are written.</summary>
+    private async Task FlushedAsync()
+    {
+        while (true)
+        {
+            Task flushing;
+            lock (_ackSync)
+            {
+                if (_acknowledged.Count == 0 && !_flushRunning)
+                {
+                    return;
+                }
+
+                StartFlushLocked();
+                flushing = _flushing;
+            }
+
+            await flushing.ConfigureAwait(false);
+        }
+    }
+
+    private void StartFlushLocked()
+    {
+        if (!_flushRunning && _acknowledged.Count > 0)
+        {
+            _flushRunning = true;
+            _flushing = Task.Run(FlushAsync);
         }
     }
 
     public void Dispose() => _gate.Dispose();
 
-    /// <summary>Delivers entries to every handler that has not acknowledged them; records the outcome. Returns how many were delivered whole.</summary>
-    private async Task<int> DeliverAsync(List<OutboxEntry> entries, CancellationToken cancellationToken)
+    /// <summary>Writes the acknowledgements still queued (the store is disposed after the relay that depends on it).</summary>
+    public async ValueTask DisposeAsync()
     {
-        var done = new List<OutboxKey>(entries.Count);
+        try
+        {
+            await FlushedAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // left in the outbox: delivered again by the next process (at least once)
+        }
+
+        _gate.Dispose();
+    }
+
+    /// <summary>Delivers entries to every handler that has not acknowledged them; records the outcome. Returns how many were delivered whole.</summary>
+    private async Task<int> DeliverAsync(List<OutboxEntry> entries, CancellationToken cancellationToken, List<OutboxKey>? deliveredLater = null)
+    {
+        var done = deliveredLater ?? new List<OutboxKey>(entries.Count);
         var failures = new List<OutboxFailure>();
         var settings = options.CurrentValue;
         var scope = scopes.CreateAsyncScope();
@@ -165,7 +276,7 @@ internal sealed partial class OutboxRelay(
             }
         }
 
-        if (done.Count > 0)
+        if (done.Count > 0 && deliveredLater is null)
         {
             await store.MarkDeliveredAsync(done, cancellationToken).ConfigureAwait(false);
         }
