@@ -213,6 +213,19 @@ public class OutboxTests
         Assert.Single(inbox.Received);
     }
 
+    [Fact]
+    public async Task Without_handlers_committed_entries_leave_the_outbox_without_a_delivery()
+    {
+        await using var host = TestHost.Create();
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Community.RecordAsync(Make($"k{i}", member: $"m{i}"));
+        }
+
+        Assert.Equal(0, await host.Get<ICommunityOutbox>().RelayPendingAsync()); // waits for the coalesced acknowledgement
+        Assert.Empty(await host.Get<ICommunityStore>().GetPendingOutboxAsync(10, DateTimeOffset.MaxValue));
+    }
+
     /// <summary>Polls a condition that a background task makes true (no fixed sleep), failing after 10 s.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

@@ -402,6 +402,12 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
             return null;
         }
 
+        if (_outbox is OutboxRelay { } own && !own.AnyHandled(committed))
+        {
+            own.AcknowledgeUnhandled(committed); // nothing to deliver: the entries only leave the outbox
+            return null;
+        }
+
         return _outbox is OutboxRelay relay
             ? Task.Run(() => relay.PublishCommittedAsync(committed))
             : Task.Run(async () => // a host's own ICommunityOutbox: it relays what is pending

@@ -24,7 +24,9 @@ internal sealed partial class OutboxRelay(
 {
     private static readonly MethodInfo HandlersMethod = typeof(OutboxRelay).GetMethod(nameof(HandlersOf), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly ConcurrentDictionary<Type, Func<IServiceProvider, List<Handler>>> Resolvers = new();
+    private readonly ConcurrentDictionary<Type, bool> _handled = new();
     private static readonly string[] NoAcknowledgements = [];
+    private static readonly TimeSpan AcknowledgeDelay = TimeSpan.FromMilliseconds(20);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<OutboxKey, byte> _inline = new();
     private readonly Lock _ackSync = new();
@@ -69,6 +71,58 @@ internal sealed partial class OutboxRelay(
     {
         ArgumentNullException.ThrowIfNull(entries);
         return store.RequeueDeadLettersAsync(entries, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether any event of the activities has a handler (registrations do not change while the host runs). Without
+    /// one, inline publication is only the acknowledgement: see <see cref="AcknowledgeUnhandled"/>.
+    /// </summary>
+    public bool AnyHandled(IReadOnlyList<CommittedActivity> committed)
+    {
+        foreach (var activity in committed)
+        {
+            foreach (var communityEvent in activity.Events)
+            {
+                if (_handled.GetOrAdd(communityEvent.GetType(), static (type, relay) => relay.CountHandlers(type) > 0, this))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Acknowledges activities whose events no handler wants (their outbox entries just leave, coalesced).</summary>
+    public void AcknowledgeUnhandled(IReadOnlyList<CommittedActivity> committed)
+    {
+        var keys = new List<OutboxKey>(committed.Count);
+        foreach (var activity in committed)
+        {
+            if (activity.Events.Count > 0)
+            {
+                var key = new OutboxKey(activity.Activity.Community, activity.ActivityId);
+                _inline.TryAdd(key, 0);
+                keys.Add(key);
+            }
+        }
+
+        Acknowledge(keys);
+    }
+
+    private int CountHandlers(Type eventType)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            return Resolvers.GetOrAdd(eventType, Resolver)(scope.ServiceProvider).Count;
+        }
+#pragma warning disable CA1031 // A handler that cannot be created counts as one: delivery reports its error and retries.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return 1;
+        }
     }
 
     /// <summary>
@@ -131,9 +185,13 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Writes the queued acknowledgements until none is left. A failure leaves them to the relay (at least once).</summary>
+    /// <summary>
+    /// Writes the queued acknowledgements until none is left, after a short pause that lets the commits of that moment
+    /// join the same write. A failure leaves them to the relay (at least once).
+    /// </summary>
     private async Task FlushAsync()
     {
+        await Task.Delay(AcknowledgeDelay).ConfigureAwait(false);
         while (true)
         {
             List<OutboxKey> batch;
