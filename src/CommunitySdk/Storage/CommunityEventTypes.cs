@@ -52,8 +52,7 @@ public sealed class CommunityEventSerializer
         }
 
         _names = list.ToDictionary(t => t.Type, t => t.Name);
-        var resolver = new DefaultJsonTypeInfoResolver();
-        resolver.Modifiers.Add(info =>
+        Action<JsonTypeInfo> polymorphism = info =>
         {
             if (info.Type != typeof(CommunityEvent) && !(typeof(CommunityEvent).IsAssignableFrom(info.Type) && info.Type.IsAbstract))
             {
@@ -69,18 +68,16 @@ public sealed class CommunityEventSerializer
             {
                 info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(t.Type, t.Name));
             }
-        });
-        _options = Options(resolver, JsonIgnoreCondition.Never);
+        };
+
+        // The SDK's own events use source-generated metadata (no reflection on the write path or in the fold); a
+        // host's own event types fall back to reflection.
+        static IJsonTypeInfoResolver Metadata() => JsonTypeInfoResolver.Combine(CommunityEventJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        _options = Options(Metadata().WithAddedModifier(polymorphism), JsonIgnoreCondition.Never);
 
         // The log's format: an event leaves out what its activity row says (community, activity id, index, time, and
         // its member when it is the activity's) and null fields. Reading restores them; rows written in full still read.
-        var compact = new DefaultJsonTypeInfoResolver();
-        foreach (var modifier in resolver.Modifiers)
-        {
-            compact.Modifiers.Add(modifier);
-        }
-
-        compact.Modifiers.Add(static info =>
+        var compact = Metadata().WithAddedModifier(polymorphism).WithAddedModifier(static info =>
         {
             if (!typeof(CommunityEvent).IsAssignableFrom(info.Type) || info.Kind != JsonTypeInfoKind.Object)
             {
@@ -89,7 +86,7 @@ public sealed class CommunityEventSerializer
 
             foreach (var property in info.Properties)
             {
-                if (property.AttributeProvider is not System.Reflection.PropertyInfo { DeclaringType: var declaring } || declaring != typeof(CommunityEvent))
+                if (property.DeclaringType != typeof(CommunityEvent))
                 {
                     continue;
                 }
