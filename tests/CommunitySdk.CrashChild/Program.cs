@@ -1,4 +1,4 @@
-// Records activities in a loop on a durable store and prints "committed <key>" after each RecordAsync
+// Records activities in a loop (four writers at once) on a durable store and prints "committed <key>" after each RecordAsync
 // returns. The crash tests kill this process with SIGKILL at random points and then check the store. It also
 // writes a projection snapshot every 100 activities in the background, so kills land while snapshots are saved.
 // Usage: CommunitySdk.CrashChild <sqlite|postgres> <connection string> <community> <run>
@@ -27,28 +27,36 @@ switch (provider)
 await using var sp = services.BuildServiceProvider();
 var community = sp.GetRequiredService<ICommunity>();
 var points = sp.GetRequiredService<IPointsService>();
-var random = new Random(run.GetHashCode(StringComparison.Ordinal));
-Console.Out.Flush();
-for (var i = 0; ; i++)
+// Four writers at once, so the pipeline commits batches of several activities and kills land inside batch commits.
+var output = new Lock();
+await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
 {
-    var member = new MemberId(string.Create(CultureInfo.InvariantCulture, $"m{random.Next(20)}"));
-    var key = string.Create(CultureInfo.InvariantCulture, $"{run}-{i}");
-    if (i % 5 == 4)
+    var random = new Random(HashCode.Combine(run.GetHashCode(StringComparison.Ordinal), w));
+    for (var i = 0; ; i++)
     {
-        try
+        var member = new MemberId(string.Create(CultureInfo.InvariantCulture, $"m{random.Next(20)}"));
+        var key = string.Create(CultureInfo.InvariantCulture, $"{run}-{w}-{i}");
+        if (i % 5 == 4)
         {
-            await points.SpendAsync(communityId, member, "coins", random.Next(1, 30), "voucher", key);
+            try
+            {
+                await points.SpendAsync(communityId, member, "coins", random.Next(1, 30), "voucher", key);
+            }
+            catch (CommunityValidationException)
+            {
+                continue; // not enough coins: nothing written
+            }
         }
-        catch (CommunityValidationException)
+        else
         {
-            continue; // not enough coins: nothing written
+            await community.RecordAsync(new Activity { IdempotencyKey = key, Community = communityId, Member = member, Type = "order.completed", Value = random.Next(1, 50) });
         }
-    }
-    else
-    {
-        await community.RecordAsync(new Activity { IdempotencyKey = key, Community = communityId, Member = member, Type = "order.completed", Value = random.Next(1, 50) });
-    }
 
-    Console.WriteLine($"committed {key}");
-    Console.Out.Flush();
-}
+        lock (output)
+        {
+            Console.WriteLine($"committed {key}");
+            Console.Out.Flush();
+        }
+    }
+})));
+return 0;
