@@ -18,9 +18,6 @@ public class BadgeBenchmarks
     private ICommunity _community = null!;
     private Activity[] _activities = null!;
     private int _next;
-    private long _id;
-    private IActivityReactor _reactor = null!;
-    private ICommunityProjection _projection = null!;
 
     [Params(0, 10, 100, 1_000, 10_000)]
     public int Badges { get; set; }
@@ -55,20 +52,6 @@ public class BadgeBenchmarks
         {
             _community.RecordAsync(_activities[_next]).AsTask().GetAwaiter().GetResult();
         }
-
-        _reactor = _services.GetServices<IActivityReactor>().Single(r => r.Order == 900);
-        _projection = _services.GetServices<ICommunityProjection>().Single(p => p.GetType().Name == "BadgeProjection");
-        _id = 1_000_000_000;
-    }
-
-    /// <summary>Only the badges' share of an activity: their reactor (evaluation) and projection (fold), without the store.</summary>
-    [Benchmark]
-    public void Evaluate_and_fold_badges_only()
-    {
-        var activity = _activities[_next++ % _activities.Length];
-        var context = new ActivityContext(activity, ++_id, activity.OccurredAt ?? Start, TimeZoneInfo.Utc);
-        _reactor.ReactAsync(context, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        _projection.Apply(new CommittedActivity(context.ActivityId, activity, context.RecordedAt, "bench", context.Events));
     }
 
     [GlobalCleanup]
