@@ -142,7 +142,7 @@ public sealed record BadgeRarity(BadgeInfo Badge, int Holders, int Members)
 /// <param name="Event">The event that triggered the criterion, or <see langword="null"/> for the activity itself.</param>
 /// <param name="At">The activity's effective time.</param>
 /// <param name="LocalDate">The activity's date in the community's time zone.</param>
-public sealed record BadgeTrigger(Activity Activity, CommunityEvent? Event, DateTimeOffset At, DateOnly LocalDate);
+public readonly record struct BadgeTrigger(Activity Activity, CommunityEvent? Event, DateTimeOffset At, DateOnly LocalDate);
 
 /// <summary>
 /// A host-supplied badge criterion. It folds a per-member number from the activities and events it subscribes

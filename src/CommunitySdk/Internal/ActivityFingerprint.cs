@@ -17,6 +17,7 @@ namespace CommunitySdk.Internal;
 internal static class ActivityFingerprint
 {
     private const string Prefix = "x1:";
+    private static readonly char[] Absent = ['-'];
 
     public static string Compute(Activity activity) => Hash(activity, legacy: false);
 
@@ -29,9 +30,10 @@ internal static class ActivityFingerprint
     private static string Hash(Activity activity, bool legacy)
     {
         var attributes = SortedAttributes.From(activity.Attributes);
-        Span<char> scratch = stackalloc char[32];
-        var ticks = activity.OccurredAt is { } at ? Format(at.UtcTicks, scratch) : "-";
-        var value = activity.Value is { } v ? Canonical(v) : "-";
+        Span<char> ticks = stackalloc char[24];
+        ticks = activity.OccurredAt is { } at && at.UtcTicks.TryFormat(ticks, out var tickLength, provider: CultureInfo.InvariantCulture) ? ticks[..tickLength] : Absent;
+        Span<char> value = stackalloc char[40];
+        value = activity.Value is { } v ? Canonical(v, value) : Absent;
 
         var size = Size(activity.IdempotencyKey) + Size(activity.Community.Value) + Size(activity.Member.Value) + Size(activity.Type) + Size(ticks) + Size(value);
         foreach (var (name, text) in attributes.Entries)
@@ -76,9 +78,9 @@ internal static class ActivityFingerprint
     }
 
     /// <summary>The UTF-8 size of <c>length:part|</c> (at most: the length's digits are counted as 10).</summary>
-    private static int Size(string part) => Encoding.UTF8.GetMaxByteCount(part.Length) + 12;
+    private static int Size(ReadOnlySpan<char> part) => Encoding.UTF8.GetMaxByteCount(part.Length) + 12;
 
-    private static void Write(Span<byte> buffer, ref int written, string part)
+    private static void Write(Span<byte> buffer, ref int written, ReadOnlySpan<char> part)
     {
         part.Length.TryFormat(buffer[written..], out var digits, provider: CultureInfo.InvariantCulture);
         written += digits;
@@ -87,13 +89,20 @@ internal static class ActivityFingerprint
         buffer[written++] = (byte)'|';
     }
 
-    private static string Format(long ticks, Span<char> scratch) =>
-        ticks.TryFormat(scratch, out var length, provider: CultureInfo.InvariantCulture) ? new string(scratch[..length]) : ticks.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>1.50m and 1.5m are the same amount.</summary>
-    private static string Canonical(decimal value)
+    /// <summary>1.50m and 1.5m are the same amount: the invariant text without trailing zeros (or a trailing point).</summary>
+    private static Span<char> Canonical(decimal value, Span<char> scratch)
     {
-        var s = value.ToString(CultureInfo.InvariantCulture);
-        return s.Contains('.', StringComparison.Ordinal) ? s.TrimEnd('0').TrimEnd('.') : s;
+        if (!value.TryFormat(scratch, out var length, provider: CultureInfo.InvariantCulture))
+        {
+            return value.ToString(CultureInfo.InvariantCulture).ToCharArray();
+        }
+
+        var text = scratch[..length];
+        if (text.Contains('.'))
+        {
+            text = text.TrimEnd('0').TrimEnd('.');
+        }
+
+        return text;
     }
 }
