@@ -409,7 +409,7 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         }
 
         return _outbox is OutboxRelay relay
-            ? Task.Run(() => relay.PublishCommittedAsync(committed))
+            ? relay.PublishCommitted(committed)
             : Task.Run(async () => // a host's own ICommunityOutbox: it relays what is pending
             {
                 try

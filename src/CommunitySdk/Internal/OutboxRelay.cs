@@ -29,6 +29,7 @@ internal sealed partial class OutboxRelay(
     private static readonly TimeSpan AcknowledgeDelay = TimeSpan.FromMilliseconds(20);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<OutboxKey, byte> _inline = new();
+    private readonly ConcurrentDictionary<Task, byte> _publishing = new();
     private readonly Lock _ackSync = new();
     private List<OutboxKey> _acknowledged = [];
     private Task _flushing = Task.CompletedTask;
@@ -126,10 +127,19 @@ internal sealed partial class OutboxRelay(
     }
 
     /// <summary>
-    /// Publishes the events of activities just committed (inline publication). Never throws: what is not delivered
-    /// stays in the outbox for the relay.
+    /// Starts publishing the events of activities just committed (inline publication), off the caller's thread, and
+    /// keeps track of it until it ends, so a disposal lets it finish. Never faults.
     /// </summary>
-    public async Task PublishCommittedAsync(IReadOnlyList<CommittedActivity> committed)
+    public Task PublishCommitted(IReadOnlyList<CommittedActivity> committed)
+    {
+        var publishing = Task.Run(() => PublishCommittedAsync(committed));
+        _publishing.TryAdd(publishing, 0);
+        _ = publishing.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), _publishing, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return publishing;
+    }
+
+    /// <summary>Publishes the events of activities just committed. Never throws: what is not delivered stays in the outbox for the relay.</summary>
+    private async Task PublishCommittedAsync(IReadOnlyList<CommittedActivity> committed)
     {
         var entries = new List<OutboxEntry>(committed.Count);
         foreach (var activity in committed)
@@ -258,12 +268,15 @@ internal sealed partial class OutboxRelay(
 
     public void Dispose() => _gate.Dispose();
 
-    /// <summary>Writes the acknowledgements still queued (the store is disposed after the relay that depends on it).</summary>
+    /// <summary>
+    /// Lets inline publications still running finish and writes the acknowledgements still queued, within 10 seconds
+    /// (the store is disposed after the relay that depends on it).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await FlushedAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await Task.WhenAll(_publishing.Keys).ContinueWith(_ => FlushedAsync(), TaskScheduler.Default).Unwrap().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
