@@ -11,6 +11,7 @@ using CommunitySdk.Benchmarks;
 //   dotnet run -c Release --project benchmarks/CommunitySdk.Benchmarks -- --smoke        one iteration of everything, small data (CI)
 //   ./eng/bench.sh --scale 100000 1000000    state at scale: the whole activity, memory, fold and restart (Scale/ScaleHarness.cs)
 //   ./eng/bench.sh --load 8                  the durable write path under load beside raw inserts (Load/LoadHarness.cs)
+//   ./eng/bench.sh --tiers 1000000 100       tier-window state per member with the Discourse preset (Tiers/TierMemoryHarness.cs)
 if (args.Length > 0 && args[0] == "--scale")
 {
     return await CommunitySdk.Benchmarks.Scale.ScaleHarness.RunAsync(args[1..]);
@@ -19,6 +20,11 @@ if (args.Length > 0 && args[0] == "--scale")
 if (args.Length > 0 && args[0] == "--load")
 {
     return await CommunitySdk.Benchmarks.Load.LoadHarness.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--tiers")
+{
+    return CommunitySdk.Benchmarks.Tiers.TierMemoryHarness.Run(args[1..]);
 }
 
 var smoke = args.Contains("--smoke");

@@ -33,3 +33,15 @@ public interface ICommandActivityTypes
     /// <returns><see langword="true"/> for a command.</returns>
     bool IsCommand(string activityType);
 }
+
+/// <summary>
+/// The activity types the registered features name in their rules (points rules, badge criteria, the types members may
+/// record through the endpoints): options validation uses it to catch a misspelt type, which would otherwise never match.
+/// </summary>
+public interface IKnownActivityTypes
+{
+    /// <summary>Whether a feature's rules name <paramref name="activityType"/>.</summary>
+    /// <param name="activityType">The activity type.</param>
+    /// <returns><see langword="true"/> when some rule names it.</returns>
+    bool IsKnown(string activityType);
+}

@@ -22,6 +22,11 @@ public static class AspNetCoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var endpointOptions = builder.Services.AddOptions<CommunityEndpointOptions>().ValidateOnStart();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(MemberActivityGate)))
+        {
+            builder.AddKnownActivityTypes(sp => sp.GetRequiredService<IOptions<CommunityEndpointOptions>>().Value.MemberActivityTypes.Keys);
+        }
+
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommunityEndpointOptions>, CommunityEndpointOptionsValidator>());
         if (endpoints is not null)
         {

@@ -20,9 +20,9 @@ public static class CommunityEndpointRouteBuilderExtensions
     /// Maps the community endpoints under <c>{prefix}/{community}</c>. Members: <c>POST activities</c> (only the types
     /// the host lists in <see cref="CommunityEndpointOptions.MemberActivityTypes"/>, never a command), <c>POST me/join</c>,
     /// <c>GET me/balances</c>, <c>me/history</c>, <c>me/badges</c>, <c>me/progress</c>, <c>me/rank</c>, <c>me/invite-code</c>
-    /// (<c>POST</c> creates it), <c>me/invitees</c>, <c>me/invite-tree</c>, <c>leaderboards/{board}</c>, <c>segments</c>.
-    /// Admins (<see cref="CommunityEndpointOptions.AdminPolicy"/>; 404 without one): <c>admin/...</c> (manual awards, a
-    /// member's balances, honours, revocations, referral holds). A feature's endpoints are mapped only when its package
+    /// (<c>POST</c> creates it), <c>me/invitees</c>, <c>me/invite-tree</c>, <c>me/tier</c>, <c>leaderboards/{board}</c>,
+    /// <c>segments</c>. Admins (<see cref="CommunityEndpointOptions.AdminPolicy"/>; 404 without one): <c>admin/...</c> (manual
+    /// awards, a member's balances and tier progress, suspensions, honours, revocations, referral holds). A feature's endpoints are mapped only when its package
     /// is registered. Every refusal is ProblemDetails: 401/403 authorization, 404 unknown community, 400 with the field,
     /// 409, 413, 415, 422, 429.
     /// </summary>
@@ -84,6 +84,9 @@ public static class CommunityEndpointRouteBuilderExtensions
             member.MapGet("segments", async Task<IResult> (HttpContext http, IScoringService scoring, CancellationToken ct) =>
                 CommunityHttp.Ok(await scoring.SegmentRankingAsync(CommunityHttp.Community(http), ct).ConfigureAwait(false)))
                 .WithSummary("Segments (cities) by members active recently.").Produces<IReadOnlyList<SegmentActivity>>();
+            member.MapGet("me/tier", async Task<IResult> (HttpContext http, ITierService tiers, CancellationToken ct) =>
+                CommunityHttp.Ok(await tiers.GetProgressAsync(CommunityHttp.Community(http), CommunityHttp.Me(http), ct).ConfigureAwait(false)))
+                .WithSummary("The signed-in member's tier, the next one, and per requirement value, target and window.").Produces<TierProgress>();
         }
 
         if (has(typeof(IReferralService)))
@@ -127,6 +130,23 @@ public static class CommunityEndpointRouteBuilderExtensions
                 .WithSummary("Grants an honour (a hand-given badge).").Produces<ActivityResult>().ProducesValidationProblem();
             admin.MapPost("revocations", (HttpContext http, IBadgeService badges, CancellationToken ct) => BadgeDecisionAsync(http, badges.RevokeAsync, ct))
                 .WithSummary("Revokes a badge.").Produces<ActivityResult>().ProducesValidationProblem();
+        }
+
+        if (has(typeof(IScoringService)))
+        {
+            admin.MapGet("members/{member}/tier", async Task<IResult> (HttpContext http, ITierService tiers, string member, CancellationToken ct) =>
+                CommunityHttp.Ok(await tiers.GetProgressAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(member, "member"), ct).ConfigureAwait(false)))
+                .WithSummary("A member's tier progress.").Produces<TierProgress>();
+            admin.MapPost("members/{member}/suspension", async Task<IResult> (HttpContext http, ITierService tiers, string member, CancellationToken ct) =>
+            {
+                var request = await CommunityHttp.ReadBodyAsync<SuspensionRequest>(http).ConfigureAwait(false);
+                var community = CommunityHttp.Community(http);
+                var who = CommunityHttp.MemberFrom(member, "member");
+                var outcome = request.Until is { } until
+                    ? await tiers.SuspendAsync(community, who, until, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)
+                    : await tiers.LiftSuspensionAsync(community, who, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
+                return CommunityHttp.Ok(ActivityResult.From(outcome));
+            }).WithSummary("Suspends a member until a time (no promotion meanwhile) or, without until, lifts it.").Produces<ActivityResult>().ProducesValidationProblem();
         }
 
         if (has(typeof(IReferralService)))

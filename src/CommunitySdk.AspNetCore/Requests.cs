@@ -34,6 +34,12 @@ public sealed record BadgeDecisionRequest(string? Member, string? BadgeId, strin
 /// <param name="Reason">Why (required to reject).</param>
 public sealed record ReferralDecisionRequest(string? IdempotencyKey, string? Reason = null);
 
+/// <summary>Body of <c>POST {prefix}/{community}/admin/members/{member}/suspension</c>.</summary>
+/// <param name="Until">The end of the suspension; <see langword="null"/> lifts it.</param>
+/// <param name="Reason">Why (recorded), 1 to 500 characters.</param>
+/// <param name="IdempotencyKey">The caller's unique key.</param>
+public sealed record SuspensionRequest(DateTimeOffset? Until, string? Reason, string? IdempotencyKey);
+
 /// <summary>The result of a write: the activity id and whether it was a replay of an earlier request.</summary>
 /// <param name="ActivityId">The activity id.</param>
 /// <param name="IsDuplicate">Whether the idempotency key had been recorded before (nothing new was written).</param>

@@ -51,6 +51,7 @@ public static class BadgeBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(BadgeCatalog)))
         {
             services.AddOptions<BadgeOptions>().ValidateDataAnnotations().ValidateOnStart();
+            builder.AddKnownActivityTypes(sp => ActivityTypesOf(sp.GetRequiredService<IOptions<BadgeOptions>>().Value));
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BadgeOptions>, BadgeOptionsValidator>());
@@ -62,5 +63,22 @@ public static class BadgeBuilderExtensions
         builder.AddEventType<BadgeEarned>("badges.earned");
         builder.AddEventType<BadgeRevoked>("badges.revoked");
         return builder;
+    }
+
+    private static IEnumerable<string> ActivityTypesOf(BadgeOptions options)
+    {
+        var pending = new Stack<BadgeCriterion>(options.Badges.Select(b => b.Criterion).Concat(options.Families.SelectMany(f => f.Levels.Select(l => l.Criterion))).OfType<BadgeCriterion>());
+        while (pending.TryPop(out var criterion))
+        {
+            if (criterion.ActivityType is { } type)
+            {
+                yield return type;
+            }
+
+            foreach (var part in criterion.Of)
+            {
+                pending.Push(part);
+            }
+        }
     }
 }

@@ -42,6 +42,7 @@ public static class PointsBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(PointsCatalog)))
         {
             services.AddOptions<PointsOptions>().ValidateDataAnnotations().ValidateOnStart();
+            builder.AddKnownActivityTypes(sp => sp.GetRequiredService<IOptions<PointsOptions>>().Value.Rules.Select(r => r.ActivityType));
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PointsOptions>, PointsOptionsValidator>());

@@ -10,7 +10,7 @@ namespace CommunitySdk.Scoring;
 public static class ScoringBuilderExtensions
 {
     /// <summary>
-    /// Adds scoring: <see cref="IScoringService"/>, the default <see cref="IMemberScorer"/> (register your own to
+    /// Adds scoring: <see cref="IScoringService"/>, <see cref="ITierService"/>, the default <see cref="IMemberScorer"/> (register your own to
     /// replace it) and the scoring reactor (order 400, last).
     /// </summary>
     /// <param name="builder">The SDK builder.</param>
@@ -49,6 +49,7 @@ public static class ScoringBuilderExtensions
         services.TryAddSingleton<IMemberScorer, DefaultMemberScorer>();
         services.TryAddSingleton<TierEvaluator>();
         services.TryAddSingleton<IScoringService, ScoringService>();
+        services.TryAddSingleton<ITierService, TierService>();
         builder.AddProjection<ScoringProjection>();
         builder.AddReactor<ScoringReactor>();
         builder.AddCommandTypes("scoring.");
@@ -58,6 +59,7 @@ public static class ScoringBuilderExtensions
         builder.AddEventType<TierGraceCleared>("scoring.tier-grace-cleared");
         builder.AddEventType<TierEndorsed>("scoring.tier-endorsed");
         builder.AddEventType<TierLocked>("scoring.tier-locked");
+        builder.AddEventType<MemberSuspended>("scoring.member-suspended");
         return builder;
     }
 }

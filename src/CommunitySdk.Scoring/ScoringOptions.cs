@@ -77,6 +77,19 @@ public sealed class ScoringOptions
     [Range(1, 3650)]
     public int ActiveDays { get; set; } = 30;
 
+    /// <summary>
+    /// The attribute naming the member an activity is about (the liked post's author, the accepted answer's author), for
+    /// tier requirements on activities received. Default <c>target</c>.
+    /// </summary>
+    [Required]
+    public string TargetAttribute { get; set; } = "target";
+
+    /// <summary>
+    /// Activity types the host records, declared for validation: a tier requirement may reference a type only when it is
+    /// declared here or in <see cref="Weights"/> (a misspelt type would otherwise never be met).
+    /// </summary>
+    public IList<string> ActivityTypes { get; } = [];
+
     /// <summary>The points currency of the points leaderboards; <see langword="null"/> for the first one declared.</summary>
     public string? LeaderboardCurrency { get; set; }
 
@@ -107,6 +120,34 @@ public sealed class ScoringOptions
         if (perUnitOfValue != 0)
         {
             ValueFactors[activityType] = perUnitOfValue;
+        }
+
+        return this;
+    }
+
+    /// <summary>Replaces the tiers with a preset (for example <see cref="Scoring.Tiers.DiscourseLike"/>) and declares the activity types it counts.</summary>
+    /// <param name="preset">The preset.</param>
+    /// <returns>These options.</returns>
+    public ScoringOptions UseTiers(TierPreset preset)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        Tiers.Clear();
+        foreach (var tier in preset.Tiers)
+        {
+            Tiers.Add(tier);
+        }
+
+        foreach (var type in preset.ActivityTypes)
+        {
+            if (!ActivityTypes.Contains(type))
+            {
+                ActivityTypes.Add(type);
+            }
+        }
+
+        if (preset.DemotionGrace is { } grace)
+        {
+            DemotionGrace = grace;
         }
 
         return this;
@@ -157,4 +198,51 @@ public sealed class TierDefinition
     /// <summary>Vouches needed from members at this tier or above (the high-threshold club). Default 0.</summary>
     [Range(0, 1000)]
     public int Endorsements { get; set; }
+
+    /// <summary>Rolling-window and lifetime requirements on activity counts, sums, distinct days and values, given or received; penalties.</summary>
+    public IList<TierRequirement> Requirements { get; } = [];
+
+    /// <summary>After a promotion to this tier, the member is not demoted from it for this long, 0 to 365 days. Default 0 (Discourse's TL3: 14 days).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan ProtectedAfterPromotion { get; set; }
+
+    /// <summary>How long a member keeps this tier after falling short of it; <see langword="null"/> for <see cref="ScoringOptions.DemotionGrace"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan? DemotionGrace { get; set; }
+
+    /// <summary>Adds a requirement.</summary>
+    /// <param name="requirement">The requirement.</param>
+    /// <returns>This tier.</returns>
+    public TierDefinition Require(TierRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(requirement);
+        Requirements.Add(requirement);
+        return this;
+    }
+
+    /// <summary>Requires at least <paramref name="minimum"/> activities of a type (given or received), over a window or the whole history.</summary>
+    /// <param name="activityType">The type; <see langword="null"/> for any.</param>
+    /// <param name="minimum">The least count.</param>
+    /// <param name="windowDays">The window in days; 0 for the whole history.</param>
+    /// <param name="direction">Given (default) or received.</param>
+    /// <returns>This tier.</returns>
+    public TierDefinition Count(string? activityType, double minimum, int windowDays = 0, TierDirection direction = TierDirection.Given) =>
+        Require(new TierRequirement { ActivityType = activityType, Minimum = minimum, WindowDays = windowDays, Direction = direction });
+
+    /// <summary>Requires activity on at least <paramref name="minimum"/> distinct days, over a window or the whole history.</summary>
+    /// <param name="minimum">The least number of days.</param>
+    /// <param name="windowDays">The window in days; 0 for the whole history.</param>
+    /// <param name="activityType">Only days with this type; <see langword="null"/> for any activity.</param>
+    /// <returns>This tier.</returns>
+    public TierDefinition DaysActive(double minimum, int windowDays = 0, string? activityType = null) =>
+        Require(new TierRequirement { Measure = TierMeasure.DistinctDays, ActivityType = activityType, Minimum = minimum, WindowDays = windowDays });
+
+    /// <summary>Allows at most <paramref name="maximum"/> activities of a type in the window (a penalty: flags, warnings).</summary>
+    /// <param name="activityType">The type.</param>
+    /// <param name="maximum">The most allowed.</param>
+    /// <param name="windowDays">The window in days; 0 for the whole history.</param>
+    /// <param name="direction">Received (default: flags on the member's posts) or given.</param>
+    /// <returns>This tier.</returns>
+    public TierDefinition AtMost(string activityType, double maximum, int windowDays, TierDirection direction = TierDirection.Received) =>
+        Require(new TierRequirement { ActivityType = activityType, Maximum = maximum, WindowDays = windowDays, Direction = direction });
 }

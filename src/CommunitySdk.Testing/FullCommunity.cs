@@ -42,7 +42,15 @@ public static class FullCommunity
                 .Weight("meetup.attended", 5)
                 .Tier("newcomer")
                 .Tier("regular", t => t.MinScore = 8)
-                .Tier("pillar", t => { t.MinScore = 30; t.MinPoints = 20; t.PointsCurrency = "reputation"; t.MinActivities["meetup.attended"] = 2; }))
+                .Tier("pillar", t =>
+                {
+                    t.MinScore = 30;
+                    t.MinPoints = 20;
+                    t.PointsCurrency = "reputation";
+                    t.MinActivities["meetup.attended"] = 2;
+                    t.DaysActive(2, windowDays: 30);
+                    t.Require(new TierRequirement { Name = "meetups in 60 days", Measure = TierMeasure.DistinctValues, ActivityType = "meetup.attended", Attribute = "event", WindowDays = 60, Minimum = 2 });
+                }))
             .AddBadges(b => b
                 .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))
                 .Badge("regular-buyer", "Regular buyer", BadgeCriteria.Count("order.completed", 3), d => d.AutoRevoke = true)
@@ -186,6 +194,7 @@ public static class FullCommunity
         var graph = services.GetRequiredService<IInviteGraph>();
         var badges = services.GetRequiredService<IBadgeService>();
         var scoring = services.GetRequiredService<IScoringService>();
+        var tiers = services.GetRequiredService<ITierService>();
         Line(await directory.CountAsync(community).ConfigureAwait(false));
         foreach (var info in await directory.ListAsync(community, 0, 500).ConfigureAwait(false))
         {
@@ -211,6 +220,8 @@ public static class FullCommunity
             Line(string.Join(',', await graph.GetInviteesAsync(community, member).ConfigureAwait(false)));
             Line(await scoring.ExplainAsync(community, member).ConfigureAwait(false) is var e ? $"{e.Score:R} {e.Tier} {string.Join(',', e.Contributions.Select(c => $"{c.Name}={c.Value:R}"))}" : null);
             Line(string.Join(',', await scoring.StrongTiesAsync(community, member).ConfigureAwait(false)));
+            var progress = await tiers.GetProgressAsync(community, member).ConfigureAwait(false);
+            Line($"{progress.Tier} {progress.DemotionAt:O} {string.Join(',', progress.Keep.Concat(progress.Next).Select(p => $"{p.Name}={p.Value:R}/{p.Target:R}:{p.Met}"))}");
         }
 
         foreach (var kind in Enum.GetValues<LeaderboardKind>())

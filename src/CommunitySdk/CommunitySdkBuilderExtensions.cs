@@ -119,6 +119,22 @@ public static class CommunitySdkBuilderExtensions
     }
 
     /// <summary>
+    /// Adds a source of activity types a feature's rules name (for <see cref="IKnownActivityTypes"/>): read from the
+    /// feature's options once, when options validation first asks.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="source">Reads the types from the container (typically from the feature's options).</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddKnownActivityTypes(this ICommunitySdkBuilder builder, Func<IServiceProvider, IEnumerable<string>> source)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(source);
+        builder.Services.AddSingleton(new Internal.KnownActivityTypeSource(source));
+        builder.Services.TryAddSingleton<IKnownActivityTypes, Internal.KnownActivityTypes>();
+        return builder;
+    }
+
+    /// <summary>
     /// Reserves command activity types: only trusted host code (the typed services, admin endpoints,
     /// <see cref="ICommunity.RecordAsync"/>) records them; member-facing endpoints refuse them whatever their
     /// options say (see <see cref="ICommandActivityTypes"/>). An entry ending with a dot reserves a whole

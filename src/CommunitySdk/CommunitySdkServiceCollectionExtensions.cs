@@ -38,6 +38,7 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton<ICommunityCalendar, CommunityCalendar>();
         services.TryAddSingleton<ICommunityResolver, OptionsCommunityResolver>();
         services.TryAddSingleton<ICommandActivityTypes, CommandActivityTypes>();
+        services.TryAddSingleton<IKnownActivityTypes, KnownActivityTypes>();
         services.TryAddSingleton(sp => new CommunityMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<ProjectionCoordinator>();
         services.TryAddSingleton<IProjectionSynchronizer>(sp => sp.GetRequiredService<ProjectionCoordinator>());

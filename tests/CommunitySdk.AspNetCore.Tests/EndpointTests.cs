@@ -172,6 +172,38 @@ public class EndpointTests
     }
 
     [Fact]
+    public async Task A_member_reads_what_the_next_tier_needs_and_an_admin_suspends_with_a_reason()
+    {
+        await using var api = await Api.StartAsync(host: h => h.Services.Configure<ScoringOptions>(s => s
+            .Tier("new")
+            .Tier("regular", t => t.Count("post.created", 2, windowDays: 7))));
+        var ann = api.Client("ann");
+        await ann.PostAsJsonAsync($"{Base}/activities", new RecordActivityRequest("post.created", "p1"));
+        var before = await Json(await ann.GetAsync($"{Base}/me/tier"));
+        Assert.Equal(("new", "regular"), (before.GetProperty("tier").GetString(), before.GetProperty("nextTier").GetString()));
+        var need = Assert.Single(before.GetProperty("next").EnumerateArray());
+        Assert.Equal(("post.created in 7 days", 1d, 2d, false), (need.GetProperty("name").GetString(), need.GetProperty("value").GetDouble(), need.GetProperty("target").GetDouble(), need.GetProperty("met").GetBoolean()));
+        Assert.Equal(JsonValueKind.String, need.GetProperty("windowStart").ValueKind);
+
+        // Suspended by an admin: the second post meets the requirement, but no promotion.
+        var admin = api.Client("root", adminOf: "shop");
+        var until = TimeProvider.System.GetUtcNow().AddDays(30);
+        await Json(await admin.PostAsJsonAsync($"{Base}/admin/members/ann/suspension", new SuspensionRequest(until, "spam", "s-1")));
+        await ann.PostAsJsonAsync($"{Base}/activities", new RecordActivityRequest("post.created", "p2"));
+        var suspended = await Json(await admin.GetAsync($"{Base}/admin/members/ann/tier"));
+        Assert.Equal("new", suspended.GetProperty("tier").GetString());
+        Assert.True(suspended.GetProperty("next")[0].GetProperty("met").GetBoolean());
+        Assert.Equal(JsonValueKind.String, suspended.GetProperty("suspendedUntil").ValueKind);
+
+        var problem = await Json(await admin.PostAsJsonAsync($"{Base}/admin/members/ann/suspension", new SuspensionRequest(null, null, "s-2")), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal(HttpStatusCode.Forbidden, (await ann.PostAsJsonAsync($"{Base}/admin/members/ann/suspension", new SuspensionRequest(null, "me", "s-3"))).StatusCode);
+        await Json(await admin.PostAsJsonAsync($"{Base}/admin/members/ann/suspension", new SuspensionRequest(null, "appeal upheld", "s-4")));
+        await ann.PostAsJsonAsync($"{Base}/activities", new RecordActivityRequest("post.created", "p3"));
+        Assert.Equal("regular", (await Json(await ann.GetAsync($"{Base}/me/tier"))).GetProperty("tier").GetString());
+    }
+
+    [Fact]
     public async Task Bad_input_is_a_problem_naming_the_field_and_writes_nothing()
     {
         await using var api = await Api.StartAsync();

@@ -24,6 +24,9 @@ public sealed record TierChanged : CommunityEvent
 
     /// <summary>Why: promoted, demoted after the grace period, locked, unlocked.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>On a demotion: the requirements of the old tier the member failed (their names), so the member can be told why.</summary>
+    public IReadOnlyList<string>? Failing { get; init; }
 }
 
 /// <summary>A member stopped meeting their tier's requirements: they keep it until <see cref="Until"/> (hysteresis).</summary>
@@ -34,6 +37,19 @@ public sealed record TierGraceStarted : CommunityEvent
 
     /// <summary>When the member is demoted if they still fall short.</summary>
     public required DateTimeOffset Until { get; init; }
+
+    /// <summary>The requirements of the tier the member fails (their names).</summary>
+    public IReadOnlyList<string>? Failing { get; init; }
+}
+
+/// <summary>An operator suspended a member until <see cref="Until"/> (no promotion meanwhile), or lifted it (<see cref="Until"/> null).</summary>
+public sealed record MemberSuspended : CommunityEvent
+{
+    /// <summary>The end of the suspension, or <see langword="null"/> when it was lifted.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Why, as the operator recorded it.</summary>
+    public required string Reason { get; init; }
 }
 
 /// <summary>A member in a grace period met their tier's requirements again.</summary>
@@ -67,6 +83,9 @@ public static class ScoringActivityTypes
 
     /// <summary>Re-evaluates a member's tier (the periodic review; grace periods end here).</summary>
     public const string ReviewTier = "scoring.review_tier";
+
+    /// <summary>Suspends a member (attributes <c>until</c>, an ISO 8601 instant, and <c>reason</c>) or, without <c>until</c>, lifts it.</summary>
+    public const string Suspend = "scoring.suspend";
 }
 
 /// <summary>Which leaderboard.</summary>
@@ -244,4 +263,65 @@ public interface IScoringService
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>How many members changed.</returns>
     ValueTask<int> ReviewTiersAsync(CommunityId community, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One requirement of a tier and where the member stands on it.</summary>
+/// <param name="Name">The requirement (as in <see cref="TierChanged.Failing"/>).</param>
+/// <param name="Value">The member's value now.</param>
+/// <param name="Target">The least (or, for a penalty, the most) value that meets it.</param>
+/// <param name="Met">Whether it is met.</param>
+/// <param name="IsMaximum">Whether <paramref name="Target"/> is a maximum (a penalty such as confirmed flags).</param>
+/// <param name="WindowStart">The first day of its rolling window (community time zone), or <see langword="null"/> for the whole history.</param>
+/// <param name="WindowEnd">The last day of its window (today), or <see langword="null"/>.</param>
+public sealed record TierRequirementProgress(string Name, double Value, double Target, bool Met, bool IsMaximum, DateOnly? WindowStart, DateOnly? WindowEnd);
+
+/// <summary>A member's tier, the next one, and per requirement what they still need.</summary>
+/// <param name="Member">The member.</param>
+/// <param name="Tier">The tier they hold.</param>
+/// <param name="NextTier">The tier above, or <see langword="null"/> at the top.</param>
+/// <param name="Locked">Whether an operator locked the tier (no promotion or demotion).</param>
+/// <param name="SuspendedUntil">The end of a suspension in force (no promotion until then), or <see langword="null"/>.</param>
+/// <param name="ProtectedUntil">The end of the protection after a promotion (no demotion until then), or <see langword="null"/>.</param>
+/// <param name="DemotionAt">When the member is demoted if they do not recover (in a grace period, or failing while protected), or <see langword="null"/>.</param>
+/// <param name="Keep">The requirements of <paramref name="Tier"/> (what keeps it).</param>
+/// <param name="Next">The requirements of <paramref name="NextTier"/> (what it takes), empty at the top.</param>
+public sealed record TierProgress(
+    MemberId Member,
+    string Tier,
+    string? NextTier,
+    bool Locked,
+    DateTimeOffset? SuspendedUntil,
+    DateTimeOffset? ProtectedUntil,
+    DateTimeOffset? DemotionAt,
+    IReadOnlyList<TierRequirementProgress> Keep,
+    IReadOnlyList<TierRequirementProgress> Next);
+
+/// <summary>Tier progress and suspensions ("what do I need for the next tier").</summary>
+public interface ITierService
+{
+    /// <summary>The member's tier, the next one and, per requirement, value, target and window, at the current time.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The progress.</returns>
+    ValueTask<TierProgress> GetProgressAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
+
+    /// <summary>Suspends a member until <paramref name="until"/>: no promotion meanwhile (a host or moderator action, never a member's).</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="until">The end of the suspension; must be in the future.</param>
+    /// <param name="reason">Why (recorded in <see cref="MemberSuspended"/>), 1 to 500 characters.</param>
+    /// <param name="idempotencyKey">The caller's key.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The outcome.</returns>
+    ValueTask<ActivityOutcome> SuspendAsync(CommunityId community, MemberId member, DateTimeOffset until, string reason, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Lifts a member's suspension.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="reason">Why, 1 to 500 characters.</param>
+    /// <param name="idempotencyKey">The caller's key.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The outcome.</returns>
+    ValueTask<ActivityOutcome> LiftSuspensionAsync(CommunityId community, MemberId member, string reason, string idempotencyKey, CancellationToken cancellationToken = default);
 }

@@ -15,6 +15,7 @@ internal sealed class CommunityScores(ScoringModel model, CommunityMembers membe
     // The K-th place of the score board while the cohort is full: a member who does not beat it cannot
     // enter the cohort, so most updates skip the rank query.
     private int _kth = -1;
+    private DayCache? _day;
     private double _kthScore;
 
     public ScoringModel Model { get; } = model;
@@ -33,6 +34,9 @@ internal sealed class CommunityScores(ScoringModel model, CommunityMembers membe
     public int[]?[] Counts { get; private set; } = new int[]?[16];
 
     public MemberTier[] Tiers { get; private set; } = new MemberTier[16];
+
+    /// <summary>Per member, the daily counters tier requirements read; null until the member has a counted activity.</summary>
+    public MemberWindows?[] Windows { get; private set; } = new MemberWindows?[16];
 
     /// <summary>Balance per member in each currency a tier requires (in <see cref="ScoringModel.TierCurrencies"/> order).</summary>
     public decimal[][] Balances { get; private set; } = [];
@@ -111,6 +115,9 @@ internal sealed class CommunityScores(ScoringModel model, CommunityMembers membe
         }
 
         Tiers = tiers;
+        var windows = Windows;
+        Array.Resize(ref windows, size);
+        Windows = windows;
         for (var c = 0; c < Balances.Length; c++)
         {
             var balances = Balances[c];
@@ -160,6 +167,83 @@ internal sealed class CommunityScores(ScoringModel model, CommunityMembers membe
             ancestor = Members.Parent(ancestor);
         }
     }
+
+    /// <summary>
+    /// The local day number (<see cref="DateOnly.DayNumber"/>) of an instant in the community's time zone. Every UTC
+    /// offset and transition falls on a quarter hour, so the day is cached per UTC quarter hour (one immutable
+    /// object, swapped whole: readers on other threads never see half of it).
+    /// </summary>
+    public int LocalDay(DateTimeOffset at, ICommunityCalendar calendar)
+    {
+        var quarter = at.UtcTicks / (TimeSpan.TicksPerMinute * 15);
+        if (_day is { } cached && cached.Quarter == quarter)
+        {
+            return cached.Day;
+        }
+
+        var day = calendar.LocalDate(Members.Community, at).DayNumber;
+        _day = new DayCache(quarter, day);
+        return day;
+    }
+
+    /// <summary>
+    /// Feeds the tier counters: the activity counts as given for its member and, when it names another joined member in
+    /// the target attribute, as received for them (never interned from an attribute: unknown ids are ignored).
+    /// </summary>
+    public void CountForTiers(int member, Activity activity, int day)
+    {
+        var windows = Model.Windows;
+        var maxWindow = windows.MaxWindow;
+        var type = activity.Type;
+        var target = activity.GetAttribute(Model.Options.TargetAttribute);
+        var targetIndex = -1;
+        if (!string.IsNullOrEmpty(target) && target != activity.Member.Value && Members.IndexOf(new MemberId(target)) is var t and >= 0 && t < Capacity && Members.IsJoined(t))
+        {
+            targetIndex = t;
+        }
+
+        if (windows.GivenByType.TryGetValue(type, out var given))
+        {
+            AddTo(member, given, activity, day, maxWindow);
+        }
+
+        if (windows.GivenAny.Length > 0)
+        {
+            AddTo(member, windows.GivenAny, activity, day, maxWindow);
+        }
+
+        if (targetIndex >= 0 && windows.ReceivedByType.TryGetValue(type, out var received))
+        {
+            AddTo(targetIndex, received, activity, day, maxWindow);
+        }
+
+        if (windows.SetsByType.TryGetValue(type, out var sets))
+        {
+            foreach (var (set, isReceived, attribute) in sets)
+            {
+                var owner = isReceived ? targetIndex : member;
+                var key = attribute is not null ? activity.GetAttribute(attribute)
+                    : isReceived ? activity.Member.Value
+                    : target != activity.Member.Value ? target : null;
+                if (owner >= 0 && !string.IsNullOrEmpty(key))
+                {
+                    WindowsOf(owner).See(set, TierWindowModel.Key(key), day, maxWindow);
+                }
+            }
+        }
+    }
+
+    private void AddTo(int member, int[] channels, Activity activity, int day, int maxWindow)
+    {
+        var windows = WindowsOf(member);
+        var value = (double)(activity.Value ?? 0);
+        foreach (var channel in channels)
+        {
+            windows.Add(channel, day, Model.Windows.ChannelIsValue[channel] ? value : 1, maxWindow);
+        }
+    }
+
+    private MemberWindows WindowsOf(int member) => Windows[member] ??= new MemberWindows(Model.Windows);
 
     /// <summary>Counts an activity of a type for a member (tier requirements count every activity).</summary>
     public void Count(int member, int type) => Slot(Counts, member, type)[type]++;
@@ -534,4 +618,13 @@ internal struct MemberTier
     public int Tier;
     public int Locked;
     public DateTimeOffset? GraceUntil;
+
+    /// <summary>When the member was last promoted (the post-promotion protection runs from here).</summary>
+    public DateTimeOffset PromotedAt;
+
+    /// <summary>The end of a suspension (no promotion before it).</summary>
+    public DateTimeOffset? SuspendedUntil;
 }
+
+/// <summary>The local day of one UTC quarter hour.</summary>
+internal sealed record DayCache(long Quarter, int Day);

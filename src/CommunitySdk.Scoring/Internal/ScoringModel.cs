@@ -16,7 +16,9 @@ internal sealed class ScoringModel
         Discounts = Enumerable.Range(1, o.NetworkLevels).Select(l => Math.Pow(o.NetworkDiscount, l)).ToArray();
         Tiers = [.. o.Tiers];
         TierIndex = Tiers.Select((t, i) => (t.Name, i)).ToDictionary(t => t.Name, t => t.i, StringComparer.Ordinal);
-        TierActivities = Tiers.Select(t => t.MinActivities.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, r.Value)).ToArray()).ToArray();
+        Windows = new TierWindowModel();
+        TierChecks = Tiers.Select((t, i) => TierCheck.Compile(t, i, Windows)).ToArray();
+        Windows.Seal();
         TierCurrencies = Tiers.Where(t => t.MinPoints > 0 && t.PointsCurrency is not null).Select(t => t.PointsCurrency!).Distinct(StringComparer.Ordinal).ToArray();
     }
 
@@ -30,8 +32,11 @@ internal sealed class ScoringModel
 
     public TierDefinition[] Tiers { get; }
 
-    /// <summary>Each tier's minimum activity counts by type (the options' map, read once).</summary>
-    public (string Type, int Minimum)[][] TierActivities { get; }
+    /// <summary>Each tier's requirements, compiled.</summary>
+    public TierCheck[][] TierChecks { get; }
+
+    /// <summary>The daily counters and key sets the tier requirements read.</summary>
+    public TierWindowModel Windows { get; }
 
     /// <summary>The currencies tiers require a balance in (the projection keeps those balances).</summary>
     public string[] TierCurrencies { get; }
@@ -55,6 +60,8 @@ internal sealed class ScoringModel
         string.Join(',', Options.Weights.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key}={w.Value}")),
         string.Join(',', Options.ValueFactors.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key}={w.Value}")),
         string.Join(',', Tiers.Select(t => t.Name)),
+        Options.TargetAttribute,
+        "windows-1:" + Windows.Fingerprint,
         string.Join(',', TierCurrencies));
 
     public IReadOnlyDictionary<string, int> TierIndex { get; }

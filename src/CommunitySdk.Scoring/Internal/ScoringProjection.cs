@@ -80,6 +80,11 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
         }
 
         s.Count(member, members.TypeIndex(activity.Type));
+        if (!model.Windows.IsEmpty)
+        {
+            s.CountForTiers(member, activity, s.LocalDay(committed.EffectiveTime, calendar));
+        }
+
         var options = model.Options;
         if (activity.Type == options.AttendanceActivityType && activity.GetAttribute(options.EventAttribute) is { Length: > 0 } eventId)
         {
@@ -121,8 +126,17 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
                 break;
             case TierChanged changed:
                 var member = members.IndexOf(changed.Member);
-                s.Tiers[member].Tier = model.TierIndex.GetValueOrDefault(changed.To);
+                var to = model.TierIndex.GetValueOrDefault(changed.To);
+                if (to > s.Tiers[member].Tier)
+                {
+                    s.Tiers[member].PromotedAt = changed.OccurredAt;
+                }
+
+                s.Tiers[member].Tier = to;
                 s.Tiers[member].GraceUntil = null;
+                break;
+            case MemberSuspended suspended:
+                s.Tiers[members.IndexOf(suspended.Member)].SuspendedUntil = suspended.Until;
                 break;
             case TierGraceStarted grace:
                 s.Tiers[members.IndexOf(grace.Member)].GraceUntil = grace.Until;
@@ -194,6 +208,9 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
             w.Write(tier.Tier);
             w.Write(tier.Locked);
             w.Write(tier.GraceUntil);
+            w.Write(tier.PromotedAt);
+            w.Write(tier.SuspendedUntil);
+            WriteWindows(w, s.Windows[m]);
             WriteArray(w, s.ByType[m], w.Write);
             WriteArray(w, s.Counts[m], w.Write);
             foreach (var balances in s.Balances)
@@ -296,7 +313,12 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
                 TieCount = r.ReadInt32(),
                 InCohort = r.ReadBoolean(),
             };
-            s.Tiers[m] = new MemberTier { Tier = r.ReadInt32(), Locked = r.ReadInt32(), GraceUntil = r.ReadNullableDateTimeOffset() };
+            s.Tiers[m] = new MemberTier
+            {
+                Tier = r.ReadInt32(), Locked = r.ReadInt32(), GraceUntil = r.ReadNullableDateTimeOffset(),
+                PromotedAt = r.ReadDateTimeOffset(), SuspendedUntil = r.ReadNullableDateTimeOffset(),
+            };
+            s.Windows[m] = ReadWindows(r);
             s.ByType[m] = ReadArray(r, r.ReadDouble);
             s.Counts[m] = ReadArray(r, r.ReadInt32);
             foreach (var balances in s.Balances)
@@ -394,6 +416,85 @@ internal sealed class ScoringProjection(ScoringModel model, ICommunityCalendar c
 
         s.RefreshKth();
         return s;
+    }
+
+    private static void WriteWindows(SnapshotWriter w, MemberWindows? windows)
+    {
+        w.Write(windows is null ? -1 : windows.Count);
+        if (windows is null)
+        {
+            return;
+        }
+
+        var channels = windows.Lifetime.Length;
+        for (var e = 0; e < windows.Count; e++)
+        {
+            w.Write(windows.Days[e]);
+            for (var c = 0; c < channels; c++)
+            {
+                w.Write(windows.ValueAt(e, c));
+            }
+        }
+
+        for (var c = 0; c < channels; c++)
+        {
+            w.Write(windows.Lifetime[c]);
+            w.Write(windows.LifetimeDays[c]);
+        }
+
+        w.Write(windows.Newest);
+        foreach (var set in windows.Sets)
+        {
+            w.Write(set?.Count ?? 0);
+            foreach (var (key, last) in set ?? [])
+            {
+                w.Write((long)key);
+                w.Write(last);
+            }
+        }
+    }
+
+    private MemberWindows? ReadWindows(SnapshotReader r)
+    {
+        var count = r.ReadInt32();
+        if (count < 0)
+        {
+            return null;
+        }
+
+        var windows = new MemberWindows(model.Windows);
+        var channels = model.Windows.Channels;
+        for (var e = 0; e < count; e++)
+        {
+            var day = r.ReadInt32();
+            for (var c = 0; c < channels; c++)
+            {
+                windows.Restore(e, day, c, r.ReadDouble());
+            }
+        }
+
+        windows.Count = count;
+        for (var c = 0; c < channels; c++)
+        {
+            windows.Lifetime[c] = r.ReadDouble();
+            windows.LifetimeDays[c] = r.ReadInt32();
+        }
+
+        windows.Newest = r.ReadInt32();
+        for (var set = 0; set < windows.Sets.Length; set++)
+        {
+            var keys = r.ReadInt32();
+            if (keys > 0)
+            {
+                var map = windows.Sets[set] = new Dictionary<ulong, int>(keys);
+                for (var k = 0; k < keys; k++)
+                {
+                    map[(ulong)r.ReadInt64()] = r.ReadInt32();
+                }
+            }
+        }
+
+        return windows;
     }
 
     private static void WriteBoard(SnapshotWriter w, OrderStatisticTree board)

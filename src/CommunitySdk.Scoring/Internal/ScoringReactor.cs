@@ -39,37 +39,82 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
             case ScoringActivityTypes.LockTier:
                 Lock(context, s, index);
                 return;
+            case ScoringActivityTypes.Suspend:
+                Suspend(context);
+                break;
         }
 
-        if (model.Tiers.Length < 2 || (index >= 0 && s.Tiers[index].Locked >= 0))
+        if (model.Tiers.Length < 2)
         {
             return;
         }
 
+        var pending = new TierEvaluator.Pending(context.Activity, weight, context.Events);
+        Review(context, s, member, index, pending);
+
+        // One activity counts for both sides: the member it targets may rise (likes received) or fall (flags) too.
+        if (model.Windows.ReceivedByType.ContainsKey(context.Activity.Type)
+            && context.Activity.GetAttribute(model.Options.TargetAttribute) is { Length: > 0 } target && target != member.Value
+            && s.Members.IndexOf(new MemberId(target)) is var t and >= 0 && t < s.Capacity && s.Members.IsJoined(t))
+        {
+            Review(context, s, new MemberId(target), t, pending);
+        }
+    }
+
+    private void Review(ActivityContext context, CommunityScores s, MemberId member, int index, TierEvaluator.Pending pending)
+    {
         var at = context.EffectiveTime;
-        var current = index >= 0 ? s.Tiers[index].Tier : 0;
-        var eligible = tiers.Eligible(s, member, at, new TierEvaluator.Pending(weight > 0 ? context.Activity.Type : null, weight, context.Events));
-        var grace = index >= 0 ? s.Tiers[index].GraceUntil : null;
-        if (eligible > current)
+        var decision = tiers.Decide(s, member, index, at, pending);
+        switch (decision.Action)
         {
-            context.Emit(new TierChanged { Member = member, From = model.TierName(current), To = model.TierName(eligible), Reason = "promoted" });
+            case TierAction.Promote:
+                context.Emit(new TierChanged { Member = member, From = model.TierName(decision.From), To = model.TierName(decision.To), Reason = "promoted" });
+                break;
+            case TierAction.Demote:
+                context.Emit(new TierChanged
+                {
+                    Member = member, From = model.TierName(decision.From), To = model.TierName(decision.To), Reason = "demoted after the grace period",
+                    Failing = tiers.Failing(s, member, at, pending, decision.From, decision.To),
+                });
+                break;
+            case TierAction.StartGrace:
+                context.Emit(new TierGraceStarted
+                {
+                    Member = member, Tier = model.TierName(decision.From), Until = decision.Until,
+                    Failing = tiers.Failing(s, member, at, pending, decision.From, decision.To),
+                });
+                break;
+            case TierAction.ClearGrace:
+                context.Emit(new TierGraceCleared { Member = member });
+                break;
         }
-        else if (eligible < current)
+    }
+
+    private static void Suspend(ActivityContext context)
+    {
+        var reason = context.Activity.GetAttribute("reason");
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
         {
-            var until = grace ?? at + model.Options.DemotionGrace;
-            if (at >= until)
+            throw new CommunityValidationException("reason", "is required, 1 to 500 characters");
+        }
+
+        DateTimeOffset? until = null;
+        if (context.Activity.GetAttribute("until") is { } text)
+        {
+            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var parsed))
             {
-                context.Emit(new TierChanged { Member = member, From = model.TierName(current), To = model.TierName(eligible), Reason = "demoted after the grace period" });
+                throw new CommunityValidationException("until", "must be an ISO 8601 instant");
             }
-            else if (grace is null)
+
+            if (parsed <= context.RecordedAt)
             {
-                context.Emit(new TierGraceStarted { Member = member, Tier = model.TierName(current), Until = until });
+                throw new CommunityValidationException("until", "must be in the future");
             }
+
+            until = parsed;
         }
-        else if (grace is not null)
-        {
-            context.Emit(new TierGraceCleared { Member = member });
-        }
+
+        context.Emit(new MemberSuspended { Member = context.Member, Until = until, Reason = reason });
     }
 
     private void Endorse(ActivityContext context, CommunityScores s, int index)

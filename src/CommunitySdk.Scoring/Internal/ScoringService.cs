@@ -170,15 +170,13 @@ internal sealed class ScoringService(
                 var list = new List<MemberId>();
                 for (var m = 0; m < Math.Min(members.Count, s.Capacity); m++)
                 {
-                    var t = s.Tiers[m];
-                    if (!members.IsJoined(m) || t.Locked >= 0)
+                    if (!members.IsJoined(m) || s.Tiers[m].Locked >= 0)
                     {
                         continue;
                     }
 
                     var member = members.IdOf(m);
-                    var eligible = tiers.Eligible(s, member, now, default);
-                    if (eligible > t.Tier || (eligible < t.Tier && (t.GraceUntil is null || now >= t.GraceUntil)) || (eligible >= t.Tier && t.GraceUntil is not null))
+                    if (tiers.Decide(s, member, m, now, default).Action != TierAction.None)
                     {
                         list.Add(member);
                     }
@@ -253,7 +251,7 @@ internal sealed class ScoringService(
         }
     }
 
-    private static void Require(CommunityId communityId, MemberId member)
+    internal static void Require(CommunityId communityId, MemberId member)
     {
         if (communityId.IsEmpty)
         {

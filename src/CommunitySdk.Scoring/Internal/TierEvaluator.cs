@@ -2,30 +2,45 @@ using CommunitySdk.Points;
 
 namespace CommunitySdk.Scoring.Internal;
 
-/// <summary>Which tier a member qualifies for now: tiers are a ladder, climbed while every requirement holds.</summary>
-internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
+/// <summary>What the tier review decides for a member.</summary>
+internal enum TierAction
 {
-    /// <summary>What the current activity adds that the projection does not hold yet.</summary>
-    public readonly record struct Pending(string? ActivityType, double Weight, IReadOnlyList<CommunityEvent> Events);
+    None,
+    Promote,
+    StartGrace,
+    ClearGrace,
+    Demote,
+}
+
+/// <summary>A decision: the action, the tiers, and the grace's end for <see cref="TierAction.StartGrace"/>.</summary>
+internal readonly record struct TierDecision(TierAction Action, int From, int To, DateTimeOffset Until);
+
+/// <summary>
+/// Which tier a member qualifies for now: tiers are a ladder, climbed while every requirement holds. One evaluation
+/// serves the hot path (no allocation), the events' failing lists and the progress API.
+/// </summary>
+internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer, ICommunityCalendar calendar)
+{
+    /// <summary>
+    /// What the current activity adds that the projection does not hold yet: its activity (counted for its member, and
+    /// as received for the member it targets), its weight (the actor's score) and its events (balances, endorsements).
+    /// </summary>
+    public readonly record struct Pending(Activity? Activity, double Weight, IReadOnlyList<CommunityEvent>? Events);
+
+    private readonly record struct Input(CommunityScores S, MemberId Member, int Index, DateTimeOffset At, int Day, Pending Pending, double Score, DateTimeOffset JoinedAt);
 
     public int Eligible(CommunityScores s, MemberId member, DateTimeOffset at, Pending pending)
     {
-        var tiers = model.Tiers;
-        var index = s.Members.IndexOf(member) is var i && i < s.Capacity ? i : -1;
-        var score = Score(s, member, index, at, pending);
-        var joinedAt = index >= 0 && s.Members.JoinedAt(index) != default ? s.Members.JoinedAt(index) : at;
+        var input = Prepare(s, member, at, pending);
         var eligible = 0;
-        for (var tier = 1; tier < tiers.Length; tier++)
+        for (var tier = 1; tier < model.Tiers.Length; tier++)
         {
-            var t = tiers[tier];
-            if (score < t.MinScore
-                || (at - joinedAt).TotalDays < t.MinTenureDays
-                || (t.MinPoints > 0 && Balance(s, index, member, t.PointsCurrency!, pending) < t.MinPoints)
-                || (index >= 0 ? s.Hot[index].TieCount : 0) < t.MinStrongTies
-                || !MeetsActivities(s, index, model.TierActivities[tier], pending)
-                || (t.Endorsements > 0 && Endorsements(s, index, member, tier, pending) < t.Endorsements))
+            foreach (var check in model.TierChecks[tier])
             {
-                break;
+                if (!check.Met(Value(check, input)))
+                {
+                    return eligible;
+                }
             }
 
             eligible = tier;
@@ -33,6 +48,157 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
 
         return eligible;
     }
+
+    /// <summary>What to do for a member now: promote, start or clear a grace, demote — honouring locks, suspensions and post-promotion protection.</summary>
+    public TierDecision Decide(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending)
+    {
+        var state = index >= 0 ? s.Tiers[index] : new MemberTier { Locked = -1 };
+        if (model.Tiers.Length < 2 || state.Locked >= 0)
+        {
+            return default;
+        }
+
+        var current = state.Tier;
+        var eligible = Eligible(s, member, at, pending);
+        if (eligible > current && !(state.SuspendedUntil is { } suspended && at < suspended))
+        {
+            return new TierDecision(TierAction.Promote, current, eligible, default);
+        }
+
+        if (eligible < current)
+        {
+            if (at < ProtectedUntil(state))
+            {
+                return default;
+            }
+
+            var until = state.GraceUntil ?? at + GraceOf(current);
+            return at >= until ? new TierDecision(TierAction.Demote, current, eligible, until)
+                : state.GraceUntil is null ? new TierDecision(TierAction.StartGrace, current, eligible, until)
+                : default;
+        }
+
+        return state.GraceUntil is not null ? new TierDecision(TierAction.ClearGrace, current, current, default) : default;
+    }
+
+    /// <summary>The names of the requirements failed on the way from <paramref name="to"/> up to <paramref name="from"/>.</summary>
+    public IReadOnlyList<string> Failing(CommunityScores s, MemberId member, DateTimeOffset at, Pending pending, int from, int to)
+    {
+        var input = Prepare(s, member, at, pending);
+        var failing = new List<string>();
+        for (var tier = Math.Max(to + 1, 1); tier <= from && tier < model.Tiers.Length; tier++)
+        {
+            foreach (var check in model.TierChecks[tier])
+            {
+                if (!check.Met(Value(check, input)) && !failing.Contains(check.Name))
+                {
+                    failing.Add(check.Name);
+                }
+            }
+        }
+
+        return failing;
+    }
+
+    /// <summary>Progress on every requirement of a tier.</summary>
+    public List<TierRequirementProgress> Progress(CommunityScores s, MemberId member, DateTimeOffset at, int tier)
+    {
+        var input = Prepare(s, member, at, default);
+        var today = DateOnly.FromDayNumber(input.Day);
+        var progress = new List<TierRequirementProgress>();
+        if (tier < 1 || tier >= model.Tiers.Length)
+        {
+            return progress;
+        }
+
+        foreach (var check in model.TierChecks[tier])
+        {
+            var value = Value(check, input);
+            var windowed = check.WindowDays > 0;
+            progress.Add(new TierRequirementProgress(
+                check.Name, value, check.Target, check.Met(value), check.IsMaximum,
+                windowed ? today.AddDays(1 - check.WindowDays) : null, windowed ? today : null));
+        }
+
+        return progress;
+    }
+
+    /// <summary>The end of the protection after the member's last promotion (no demotion before it).</summary>
+    public DateTimeOffset ProtectedUntil(MemberTier state) =>
+        state.Tier > 0 && state.PromotedAt != default && model.Tiers[state.Tier].ProtectedAfterPromotion > TimeSpan.Zero
+            ? state.PromotedAt + model.Tiers[state.Tier].ProtectedAfterPromotion
+            : DateTimeOffset.MinValue;
+
+    /// <summary>How long a member keeps <paramref name="tier"/> after falling short of it.</summary>
+    public TimeSpan GraceOf(int tier) => model.Tiers[tier].DemotionGrace ?? model.Options.DemotionGrace;
+
+    private Input Prepare(CommunityScores s, MemberId member, DateTimeOffset at, Pending pending)
+    {
+        var index = s.Members.IndexOf(member) is var i && i < s.Capacity ? i : -1;
+        var joinedAt = index >= 0 && s.Members.JoinedAt(index) != default ? s.Members.JoinedAt(index) : at;
+        var own = pending.Activity is { } activity && activity.Member == member ? pending : pending with { Weight = 0 };
+        return new Input(s, member, index, at, s.LocalDay(at, calendar), pending, Score(s, member, index, at, own), joinedAt);
+    }
+
+    private double Value(TierCheck check, in Input x)
+    {
+        var s = x.S;
+        var index = x.Index;
+        switch (check.Kind)
+        {
+            case CheckKind.Score:
+                return x.Score;
+            case CheckKind.Tenure:
+                return Math.Floor((x.At - x.JoinedAt).TotalDays);
+            case CheckKind.Points:
+                return (double)Balance(s, index, x.Member, check.Currency!, x.Pending);
+            case CheckKind.StrongTies:
+                return index >= 0 ? s.Hot[index].TieCount : 0;
+            case CheckKind.Activities:
+                return (index >= 0 ? s.CountOf(index, check.Type!) : 0)
+                    + (x.Pending.Activity is { } a && a.Member == x.Member && a.Type == check.Type && !model.IsCommand(a.Type) ? 1 : 0);
+            case CheckKind.Endorsements:
+                return Endorsements(s, index, x.Member, check.Tier, x.Pending);
+        }
+
+        var w = index >= 0 ? s.Windows[index] : null;
+        var start = x.Day - check.WindowDays + 1;
+        var pending = Counts(check, x, out var activity);
+        switch (check.Kind)
+        {
+            case CheckKind.WindowSum:
+                var sum = w is null ? 0 : check.WindowDays == 0 ? w.Lifetime[check.Channel] : w.Sum(check.Channel, start, x.Day);
+                return sum + (!pending ? 0 : check.IsValue ? (double)(activity!.Value ?? 0) : 1);
+            case CheckKind.WindowDays:
+                var days = w is null ? 0 : check.WindowDays == 0 ? w.LifetimeDays[check.Channel] : w.DaysWith(check.Channel, start, x.Day);
+                return days + (pending && (w is null || !w.HasOn(check.Channel, x.Day)) ? 1 : 0);
+            default:
+                var distinct = w is null ? 0 : w.Distinct(check.Set, start, x.Day);
+                return distinct + (pending && KeyOf(check, activity!, x.Member) is { } key && (w is null || !w.Seen(check.Set, TierWindowModel.Key(key), start)) ? 1 : 0);
+        }
+    }
+
+    /// <summary>Whether the pending activity counts for a window check of this member (given by them, or received from another).</summary>
+    private bool Counts(TierCheck check, in Input x, out Activity? activity)
+    {
+        activity = x.Pending.Activity;
+        if (activity is null || (check.Type is not null && activity.Type != check.Type) || model.IsCommand(activity.Type))
+        {
+            return false;
+        }
+
+        return check.Received
+            ? activity.Member != x.Member && activity.GetAttribute(model.Options.TargetAttribute) == x.Member.Value
+            : activity.Member == x.Member;
+    }
+
+    /// <summary>The key a set check sees in an activity: the attribute's value, or the counterpart (the target for given, the actor for received).</summary>
+    public string? KeyOf(TierCheck check, Activity activity, MemberId member) =>
+        check.Attribute is { } attribute ? NonEmpty(activity.GetAttribute(attribute))
+        : check.Received ? activity.Member.Value
+        : activity.GetAttribute(model.Options.TargetAttribute) is { Length: > 0 } target && target != member.Value ? target : null;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public static MemberScoreInputs Inputs(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending = default)
     {
@@ -49,9 +215,9 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
             }
         }
 
-        if (pending.ActivityType is { } type && pending.Weight > 0)
+        if (pending.Activity is { } activity && activity.Member == member && pending.Weight > 0)
         {
-            byType[type] = byType.GetValueOrDefault(type) + pending.Weight;
+            byType[activity.Type] = byType.GetValueOrDefault(activity.Type) + pending.Weight;
         }
 
         var tenure = index >= 0 && s.Members.JoinedAt(index) != default ? at - s.Members.JoinedAt(index) : TimeSpan.Zero;
@@ -68,7 +234,7 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
 
         var options = model.Options;
         var decay = s.DecayAt(at);
-        var engagement = (index >= 0 ? s.Hot[index].Engagement * decay : 0) + (pending.ActivityType is not null && pending.Weight > 0 ? pending.Weight : 0);
+        var engagement = (index >= 0 ? s.Hot[index].Engagement * decay : 0) + (pending.Weight > 0 ? pending.Weight : 0);
         var network = index >= 0 ? s.Hot[index].Network * decay : 0;
         var ties = index >= 0 ? s.Hot[index].TieCount : 0;
         return engagement + (network > 0 ? options.NetworkWeight * network : 0) + (options.StrongTieBonus > 0 && ties > 0 ? options.StrongTieBonus * ties : 0);
@@ -89,19 +255,6 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer)
         }
 
         return balance;
-    }
-
-    private static bool MeetsActivities(CommunityScores s, int index, (string Type, int Minimum)[] requirements, Pending pending)
-    {
-        foreach (var (type, minimum) in requirements)
-        {
-            if ((index >= 0 ? s.CountOf(index, type) : 0) + (pending.ActivityType == type ? 1 : 0) < minimum)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static int Endorsements(CommunityScores s, int index, MemberId member, int tier, Pending pending)

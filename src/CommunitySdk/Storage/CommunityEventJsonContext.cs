@@ -38,4 +38,5 @@ namespace CommunitySdk.Storage;
 [JsonSerializable(typeof(global::CommunitySdk.Scoring.TierGraceCleared))]
 [JsonSerializable(typeof(global::CommunitySdk.Scoring.TierGraceStarted))]
 [JsonSerializable(typeof(global::CommunitySdk.Scoring.TierLocked))]
+[JsonSerializable(typeof(global::CommunitySdk.Scoring.MemberSuspended))]
 internal sealed partial class CommunityEventJsonContext : JsonSerializerContext;
