@@ -297,6 +297,42 @@ public class TierWindowTests
     }
 
     [Fact]
+    public async Task Requirements_bind_from_configuration_with_the_fluent_names()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TargetAttribute"] = "author",
+            ["ActivityTypes:0"] = "like",
+            ["Tiers:0:Name"] = "new",
+            ["Tiers:1:Name"] = "liked",
+            ["Tiers:1:ProtectedAfterPromotion"] = "3.00:00:00",
+            ["Tiers:1:DemotionGrace"] = "00:00:00",
+            ["Tiers:1:Requirements:0:Name"] = "likes received",
+            ["Tiers:1:Requirements:0:ActivityType"] = "like",
+            ["Tiers:1:Requirements:0:Direction"] = "Received",
+            ["Tiers:1:Requirements:0:WindowDays"] = "30",
+            ["Tiers:1:Requirements:0:Minimum"] = "2",
+            ["Tiers:1:Requirements:0:MinCounterparts"] = "2",
+        }).Build();
+        await using var host = TestHost.Create(b => b.AddScoring(configuration));
+        var community = Activities.A;
+        foreach (var person in new[] { "ann", "bo", "cy" })
+        {
+            await host.Members.JoinAsync(community, M(person));
+        }
+
+        async Task Like(string from) => await host.Community.RecordAsync(Activities.Make(Guid.NewGuid().ToString("N"), from, "like", community, attributes: new Dictionary<string, string> { ["author"] = "ann" }));
+        await Like("bo");
+        await Like("bo");
+        var progress = await host.Get<ITierService>().GetProgressAsync(community, M("ann"));
+        Assert.Equal([("likes received", 2d, true), ("likes received: distinct members", 1d, false)], progress.Next.Select(p => (p.Name, p.Value, p.Met)));
+        await Like("cy");
+        progress = await host.Get<ITierService>().GetProgressAsync(community, M("ann"));
+        Assert.Equal("liked", progress.Tier);
+        Assert.Equal(host.Clock.GetUtcNow().AddDays(3), progress.ProtectedUntil);
+    }
+
+    [Fact]
     public void Invalid_requirements_are_all_reported_with_their_paths()
     {
         var services = new ServiceCollection();
