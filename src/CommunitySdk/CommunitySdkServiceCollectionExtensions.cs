@@ -5,8 +5,6 @@ using CommunitySdk.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk;
@@ -33,7 +31,6 @@ public static class CommunitySdkServiceCollectionExtensions
         services.AddOptions<CommunityOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommunityOptions>, CommunityOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
         services.TryAddSingleton<ICommunityCalendar, CommunityCalendar>();
         services.TryAddSingleton<ICommunityResolver, OptionsCommunityResolver>();

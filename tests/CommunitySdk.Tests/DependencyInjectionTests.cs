@@ -3,6 +3,7 @@ using CommunitySdk.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -28,6 +29,55 @@ public class DependencyInjectionTests
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).UseInMemoryStore());
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddReactor<ThrowingReactor>());
         Assert.Throws<ArgumentNullException>(() => ((ICommunitySdkBuilder)null!).AddProjection<CountingProjection>());
+    }
+
+    [Fact]
+    public async Task The_host_keeps_its_loggers_when_the_sdk_is_added_first_and_the_sdk_logs_through_them()
+    {
+        var provider = new CapturingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true);
+        services.AddLogging(l => l.AddProvider(provider).SetMinimumLevel(LogLevel.Information));
+        await using var built = services.BuildServiceProvider();
+
+        built.GetRequiredService<ILogger<DependencyInjectionTests>>().Log(LogLevel.Information, default, "the host's own line", null, (text, _) => text);
+        await built.GetRequiredService<ICommunity>().RecordAsync(Activities.Make("k1"));
+
+        Assert.Contains(provider.Lines, l => l == $"{typeof(DependencyInjectionTests).FullName}: the host's own line");
+        Assert.Contains(provider.Lines, l => l.StartsWith("CommunitySdk.Projections.ProjectionCoordinator: No snapshot of community", StringComparison.Ordinal)
+            || l.StartsWith("CommunitySdk.Projections.ProjectionCoordinator: Community community-a folded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_logging_the_sdk_runs_silently()
+    {
+        var services = new ServiceCollection();
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true);
+        await using var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        Assert.Null(built.GetService<ILoggerFactory>());
+        Assert.False((await built.GetRequiredService<ICommunity>().RecordAsync(Activities.Make("k1"))).IsDuplicate);
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, Lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Capturing(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{category}: {formatter(state, exception)}");
+        }
     }
 
     [Fact]

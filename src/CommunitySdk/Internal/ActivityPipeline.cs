@@ -36,7 +36,7 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         ICommunityOutbox outbox,
         IOptionsMonitor<CommunityOptions> options,
         ICommunityResolver communities,
-        ILogger<ActivityPipeline> logger)
+        ILoggerFactory? loggerFactory = null)
     {
         _communities = communities;
         _store = store;
@@ -47,7 +47,7 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
         _metrics = metrics;
         _outbox = outbox;
         _options = options;
-        _logger = logger;
+        _logger = SdkLogging.For<ActivityPipeline>(loggerFactory);
         _ = options.CurrentValue; // validates the options now rather than on the first activity
     }
 

@@ -20,8 +20,9 @@ internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     IOptionsMonitor<CommunityOptions> options,
     TimeProvider time,
-    ILogger<OutboxRelay> logger) : ICommunityOutbox, IDisposable, IAsyncDisposable
+    ILoggerFactory? loggerFactory = null) : ICommunityOutbox, IDisposable, IAsyncDisposable
 {
+    private readonly ILogger<OutboxRelay> logger = SdkLogging.For<OutboxRelay>(loggerFactory);
     private static readonly MethodInfo HandlersMethod = typeof(OutboxRelay).GetMethod(nameof(HandlersOf), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly ConcurrentDictionary<Type, Func<IServiceProvider, List<Handler>>> Resolvers = new();
     private readonly ConcurrentDictionary<Type, bool> _handled = new();

@@ -43,14 +43,14 @@ internal sealed partial class ProjectionCoordinator : IProjectionSynchronizer
         ICommunityResolver communities,
         IOptionsMonitor<CommunityOptions> options,
         TimeProvider time,
-        ILogger<ProjectionCoordinator> logger)
+        ILoggerFactory? loggerFactory = null)
     {
         _store = store;
         _snapshots = store as ICommunitySnapshotStore;
         _communities = communities;
         _options = options;
         _time = time;
-        _logger = logger;
+        _logger = Internal.SdkLogging.For<ProjectionCoordinator>(loggerFactory);
         _legacy = legacy.ToArray();
         _projections = registrations.DistinctBy(r => r.Type).Select(r => (CommunityProjection)ActivatorUtilities.CreateInstance(services, r.Type)).ToArray();
         for (var slot = 0; slot < _projections.Length; slot++)
