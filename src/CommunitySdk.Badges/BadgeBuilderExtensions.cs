@@ -21,7 +21,9 @@ public static class BadgeBuilderExtensions
         return builder.AddBadgesCore();
     }
 
-    /// <summary>Adds badges defined in configuration (for example the <c>Community:Badges</c> section).</summary>
+    /// <summary>Adds badges defined in configuration (for example the <c>Community:Badges</c> section). Keys are the
+    /// property names (see docs/configuration.md); a key the options do not have fails the host at start, so a misspelt
+    /// setting never goes unnoticed.</summary>
     /// <param name="builder">The SDK builder.</param>
     /// <param name="configuration">The section with <c>Badges</c> and <c>Families</c>.</param>
     /// <returns>The builder.</returns>
@@ -30,6 +32,7 @@ public static class BadgeBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<BadgeOptions>(configuration);
+        builder.Services.AddOptions<BadgeOptions>().ValidateConfigurationKeys(configuration);
         return builder.AddBadgesCore();
     }
 

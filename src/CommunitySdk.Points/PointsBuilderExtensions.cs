@@ -24,7 +24,9 @@ public static class PointsBuilderExtensions
         return builder.AddPointsCore();
     }
 
-    /// <summary>Adds points with currencies and rules bound from configuration (conventionally <c>Community:Points</c>).</summary>
+    /// <summary>Adds points with currencies and rules bound from configuration (conventionally <c>Community:Points</c>). Keys are the
+    /// property names (see docs/configuration.md); a key the options do not have fails the host at start, so a misspelt
+    /// setting never goes unnoticed.</summary>
     /// <param name="builder">The SDK builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
@@ -33,6 +35,7 @@ public static class PointsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<PointsOptions>(configuration);
+        builder.Services.AddOptions<PointsOptions>().ValidateConfigurationKeys(configuration);
         return builder.AddPointsCore();
     }
 

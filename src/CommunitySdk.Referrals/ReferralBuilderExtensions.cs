@@ -24,7 +24,9 @@ public static class ReferralBuilderExtensions
         return builder.AddReferralsCore();
     }
 
-    /// <summary>Adds referrals configured from a configuration section (conventionally <c>Community:Referrals</c>).</summary>
+    /// <summary>Adds referrals configured from a configuration section (conventionally <c>Community:Referrals</c>). Keys are the
+    /// property names (see docs/configuration.md); a key the options do not have fails the host at start, so a misspelt
+    /// setting never goes unnoticed.</summary>
     /// <param name="builder">The SDK builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
@@ -33,6 +35,7 @@ public static class ReferralBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<ReferralOptions>(configuration);
+        builder.Services.AddOptions<ReferralOptions>().ValidateConfigurationKeys(configuration);
         return builder.AddReferralsCore();
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace CommunitySdk.Referrals;
 
@@ -54,6 +55,8 @@ public sealed class ReferralOptions
     public decimal InviteeReward { get; set; }
 
     /// <summary>Ancestor levels that share a referral's reward, 1 (default: only the inviter) to <see cref="MaxLevels"/>.</summary>
+    /// <remarks>Configuration key <c>MaxRewardLevels</c>, the fluent method's name.</remarks>
+    [ConfigurationKeyName("MaxRewardLevels")]
     public int RewardLevels { get; set; } = 1;
 
     /// <summary>Share of <see cref="InviterReward"/> each level gets: level 1, 2, 3. Default 1, 0.5, 0.25.</summary>

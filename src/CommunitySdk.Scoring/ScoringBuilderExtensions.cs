@@ -24,7 +24,9 @@ public static class ScoringBuilderExtensions
         return builder.AddScoringCore();
     }
 
-    /// <summary>Adds scoring configured from a configuration section (conventionally <c>Community:Scoring</c>).</summary>
+    /// <summary>Adds scoring configured from a configuration section (conventionally <c>Community:Scoring</c>). Keys are the
+    /// property names (see docs/configuration.md); a key the options do not have fails the host at start, so a misspelt
+    /// setting never goes unnoticed.</summary>
     /// <param name="builder">The SDK builder.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
@@ -33,6 +35,7 @@ public static class ScoringBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         builder.Services.Configure<ScoringOptions>(configuration);
+        builder.Services.AddOptions<ScoringOptions>().ValidateConfigurationKeys(configuration);
         return builder.AddScoringCore();
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace CommunitySdk.Scoring;
 
@@ -9,7 +10,9 @@ public sealed class ScoringOptions
     public const string SectionName = "Community:Scoring";
 
     /// <summary>How long until engagement counts half, 1 hour to 10 years. Default 30 days.</summary>
+    /// <remarks>Configuration key <c>HalfLife</c>, the fluent method's name.</remarks>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    [ConfigurationKeyName("HalfLife")]
     public TimeSpan HalfLifeTime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Weight per activity type; types not listed count <see cref="DefaultWeight"/>.</summary>

@@ -12,6 +12,9 @@ namespace CommunitySdk;
 /// <summary>Registers CommunitySdk in an <see cref="IServiceCollection"/>.</summary>
 public static class CommunitySdkServiceCollectionExtensions
 {
+    /// <summary>Sub-sections of <c>Community</c> that belong to the feature packages, not to <see cref="CommunityOptions"/>.</summary>
+    private static readonly string[] FeatureSections = ["Points", "Referrals", "Badges", "Scoring", "Endpoints", "Jobs", "Sqlite", "PostgreSql", "Redis"];
+
     /// <summary>
     /// Adds the core: the activity pipeline (<see cref="ICommunity"/>), the member directory, replay, the
     /// outbox relay and the in-memory store (replace it with <c>UseSqlite</c> or another store). Safe to call
@@ -72,7 +75,9 @@ public static class CommunitySdkServiceCollectionExtensions
     /// <summary>
     /// Adds the core and binds its options from a configuration section (conventionally <c>Community</c>).
     /// See <see cref="AddCommunitySdk(IServiceCollection)"/>.
-    /// </summary>
+    ///  Keys are the
+    /// property names (see docs/configuration.md); a key the options do not have fails the host at start, so a misspelt
+    /// setting never goes unnoticed.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration section.</param>
     /// <returns>The builder.</returns>
@@ -82,6 +87,7 @@ public static class CommunitySdkServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddCommunitySdk();
         services.Configure<CommunityOptions>(configuration);
+        services.AddOptions<CommunityOptions>().ValidateConfigurationKeys(configuration, FeatureSections);
         return builder;
     }
 

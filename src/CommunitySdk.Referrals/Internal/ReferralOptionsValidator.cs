@@ -14,7 +14,7 @@ internal sealed class ReferralOptionsValidator(IServiceProvider services) : IVal
         OptionsAnnotations.Validate(options.BranchHealth, "Referrals:BranchHealth", failures);
         if (options.RewardLevels is < 1 or > ReferralOptions.MaxLevels)
         {
-            failures.Add($"Referrals:RewardLevels must be 1 to {ReferralOptions.MaxLevels} (was {options.RewardLevels}): deeper commission chains are treated as pyramid selling in many jurisdictions.");
+            failures.Add($"Referrals:MaxRewardLevels must be 1 to {ReferralOptions.MaxLevels} (was {options.RewardLevels}): deeper commission chains are treated as pyramid selling in many jurisdictions.");
         }
 
         if (options.LevelShares.Count < Math.Min(options.RewardLevels, ReferralOptions.MaxLevels) || options.LevelShares.Any(s => s is < 0 or > 1))
