@@ -16,7 +16,7 @@ public static class RedisLeaderboardBuilderExtensions
     /// </summary>
     /// <param name="builder">The SDK builder.</param>
     /// <param name="configuration">The StackExchange.Redis configuration string.</param>
-    /// <param name="configure">Sets the other options (use the scoring half-life).</param>
+    /// <param name="configure">Sets the other options (the half-life comes from scoring unless set).</param>
     /// <returns>The builder.</returns>
     public static ICommunitySdkBuilder UseRedisLeaderboards(this ICommunitySdkBuilder builder, string configuration, Action<RedisLeaderboardOptions>? configure = null)
     {
@@ -24,7 +24,12 @@ public static class RedisLeaderboardBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
         var options = new RedisLeaderboardOptions { Configuration = configuration };
         configure?.Invoke(options);
-        builder.Services.TryAddSingleton(sp => new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            // Rank with scoring's half-life unless told otherwise, so both sets of boards agree.
+            options.HalfLife ??= sp.GetService<IScoringService>()?.HalfLife ?? RedisLeaderboards.DefaultHalfLife;
+            return new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>());
+        });
         builder.Services.TryAddSingleton<IRedisLeaderboards>(sp => sp.GetRequiredService<RedisLeaderboards>());
         return builder
             .AddEventHandler<ScoreChanged, RedisLeaderboardUpdater>()

@@ -9,8 +9,12 @@ public sealed class RedisLeaderboardOptions
     /// <summary>Prefix of every key. Default <c>communitysdk</c>.</summary>
     public string KeyPrefix { get; set; } = "communitysdk";
 
-    /// <summary>The engagement half-life; use the same value as the scoring options. Default 30 days.</summary>
-    public TimeSpan HalfLife { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>
+    /// The engagement half-life; <see langword="null"/> (the default) takes the scoring feature's
+    /// (<see cref="Scoring.IScoringService.HalfLife"/>), so the Redis boards rank exactly as the in-process ones; 30 days
+    /// when scoring is not registered. Set it only to rank differently on purpose.
+    /// </summary>
+    public TimeSpan? HalfLife { get; set; }
 
     /// <summary>
     /// The fixed reference time of the forward-decayed scores (stored as w·e^{λ(t−t0)}). Rebuild with a later

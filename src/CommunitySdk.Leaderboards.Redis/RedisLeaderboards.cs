@@ -79,6 +79,9 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
     private readonly string _endpoints;
     private readonly double _lambda;
 
+    /// <summary>The half-life without scoring and without <see cref="RedisLeaderboardOptions.HalfLife"/>.</summary>
+    internal static readonly TimeSpan DefaultHalfLife = TimeSpan.FromDays(30);
+
     /// <summary>Creates the boards.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="calendar">The community calendar (windows are cut in the community's time zone).</param>
@@ -95,7 +98,7 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
             throw new ArgumentException("RedisLeaderboardOptions.Configuration is required.", nameof(options));
         }
 
-        if (options.HalfLife <= TimeSpan.Zero)
+        if (options.HalfLife is { } halfLife && halfLife <= TimeSpan.Zero)
         {
             throw new ArgumentException("RedisLeaderboardOptions.HalfLife must be positive.", nameof(options));
         }
@@ -104,7 +107,7 @@ public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
         _calendar = calendar;
         _store = store;
         _time = time;
-        _lambda = Math.Log(2) / options.HalfLife.TotalSeconds;
+        _lambda = Math.Log(2) / (options.HalfLife ?? DefaultHalfLife).TotalSeconds;
         var configuration = ConfigurationOptions.Parse(options.Configuration);
         configuration.AbortOnConnectFail = false; // a server down at start is retried in the background, never kept as a failure
         _endpoints = string.Join(", ", configuration.EndPoints); // for messages: never the password

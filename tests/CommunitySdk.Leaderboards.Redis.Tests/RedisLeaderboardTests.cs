@@ -17,7 +17,7 @@ public class RedisLeaderboardTests
     private static TestHost Host(string prefix, string? server = null) => TestHost.Create(
         b => b.AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
               .AddScoring(s => s.HalfLife(TimeSpan.FromDays(7)).Weight("post.created", 2).Weight("order.completed", 1, perUnitOfValue: 0.01))
-              .UseRedisLeaderboards(server ?? Server, r => { r.KeyPrefix = prefix; r.HalfLife = TimeSpan.FromDays(7); r.PointsCurrency = "coins"; }),
+              .UseRedisLeaderboards(server ?? Server, r => { r.KeyPrefix = prefix; r.PointsCurrency = "coins"; }), // the half-life comes from scoring
         o => o.TimeZone = "Asia/Shanghai");
 
     private static async Task<List<TimeSpan>> Simulate(TestHost host, int seed, int count = 400, string prefix = "a")

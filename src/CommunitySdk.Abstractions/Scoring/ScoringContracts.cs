@@ -168,6 +168,9 @@ public interface IScoringService
     /// <summary>The currency the points boards (day, week, month) rank, or <see langword="null"/> when points are not registered.</summary>
     string? PointsBoardCurrency { get; }
 
+    /// <summary>The engagement half-life the score board decays with (other boards, such as Redis's, take it from here).</summary>
+    TimeSpan HalfLife { get; }
+
     /// <summary>A member's score now, with its contributions.</summary>
     /// <param name="community">The community.</param>
     /// <param name="member">The member.</param>

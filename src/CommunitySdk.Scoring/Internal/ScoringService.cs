@@ -12,6 +12,8 @@ internal sealed class ScoringService(
 {
     public string? PointsBoardCurrency => projection.LeaderboardCurrency;
 
+    public TimeSpan HalfLife => model.Options.HalfLifeTime;
+
     public async ValueTask<ScoreExplanation> ExplainAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);
