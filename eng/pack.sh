@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Packs every shipped package (src/*) into artifacts/packages and checks each one: README, XML docs,
+# Packs every shipped package (src/*) into artifacts/packages and checks each one: README, XML docs, icon,
+# release notes (this version's CHANGELOG section), tags of its own,
 # SourceLink (repository commit in the nuspec), and a symbols package (.snupkg).
 # Usage: ./eng/pack.sh [version suffix]   e.g. ./eng/pack.sh preview.2
 set -euo pipefail
@@ -27,6 +28,10 @@ for project in src/*/*.csproj; do
   nuspec=$(python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read([n for n in z.namelist() if n.endswith(".nuspec")][0]).decode())' "$nupkg")
   grep -qx "README.md" <<<"$listing" || { echo "pack: $id: README.md missing" >&2; problems=1; }
   grep -qx "lib/net10.0/$id.xml" <<<"$listing" || { echo "pack: $id: XML docs missing" >&2; problems=1; }
+  grep -qx "icon.png" <<<"$listing" && grep -q "<icon>icon.png</icon>" <<<"$nuspec" || { echo "pack: $id: icon missing" >&2; problems=1; }
+  grep -q "<releaseNotes>## " <<<"$nuspec" || { echo "pack: $id: release notes missing" >&2; problems=1; }
+  # Each package says what it is beyond the shared tags (sqlite, postgresql, redis, ...).
+  [ "$(grep -o '<tags>[^<]*</tags>' <<<"$nuspec" | wc -w)" -gt 7 ] || { echo "pack: $id: no tags of its own" >&2; problems=1; }
   grep -q '<repository [^>]*commit="[0-9a-f]\{40\}"' <<<"$nuspec" || { echo "pack: $id: no repository commit" >&2; problems=1; }
   snupkg="${nupkg%.nupkg}.snupkg"
   if [ ! -f "$snupkg" ]; then
@@ -39,4 +44,4 @@ for project in src/*/*.csproj; do
 done
 count=$(ls "$out"/*.nupkg | wc -l)
 if [ "$problems" -ne 0 ]; then echo "pack: problems found in $count packages" >&2; exit 1; fi
-echo "pack: $count packages in $out, each with README, XML docs, SourceLink and symbols"
+echo "pack: $count packages in $out, each with README, XML docs, icon, release notes, its own tags, SourceLink and symbols"
