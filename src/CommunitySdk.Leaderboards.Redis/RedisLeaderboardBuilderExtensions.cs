@@ -40,7 +40,7 @@ public static class RedisLeaderboardBuilderExtensions
 
 /// <summary>Feeds the Redis boards from the outbox; a redelivered event is ignored by Redis itself.</summary>
 /// <param name="boards">The boards.</param>
-public sealed class RedisLeaderboardUpdater(IRedisLeaderboards boards) :
+internal sealed class RedisLeaderboardUpdater(IRedisLeaderboards boards) :
     ICommunityEventHandler<ScoreChanged>,
     ICommunityEventHandler<PointsAwarded>,
     ICommunityEventHandler<PointsReversed>

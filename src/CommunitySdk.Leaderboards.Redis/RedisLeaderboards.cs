@@ -55,7 +55,7 @@ public interface IRedisLeaderboards
 }
 
 /// <summary>The Redis implementation; one multiplexer per instance.</summary>
-public sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
+internal sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
 {
     // Applies an increment to every board once per event id: SET NX on the event's key guards a redelivery.
     private const string ApplyScript = """

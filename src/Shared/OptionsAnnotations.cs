@@ -4,9 +4,10 @@ namespace CommunitySdk;
 
 /// <summary>
 /// Data-annotation checks for objects inside options (list items, nested settings), which options validation
-/// does not reach on its own. For validators of feature options.
+/// does not reach on its own. For validators of feature options: compiled into each package that needs it (a linked
+/// source file), so it is no part of any public API.
 /// </summary>
-public static class OptionsAnnotations
+internal static class OptionsAnnotations
 {
     /// <summary>Adds one failure per broken annotation of <paramref name="item"/>, prefixed with <paramref name="path"/>.</summary>
     /// <param name="item">The object to check.</param>
