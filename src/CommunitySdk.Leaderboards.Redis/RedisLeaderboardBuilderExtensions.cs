@@ -12,7 +12,8 @@ public static class RedisLeaderboardBuilderExtensions
 {
     /// <summary>
     /// Keeps the score board and the points-per-day/week/month boards in Redis, shared by every app instance,
-    /// fed from the outbox (<see cref="IRedisLeaderboards"/> reads them).
+    /// fed from the outbox (<see cref="IRedisLeaderboards"/> reads them, and answers <see cref="ILeaderboards"/> in place
+    /// of the in-process boards).
     /// </summary>
     /// <param name="builder">The SDK builder.</param>
     /// <param name="configuration">The StackExchange.Redis configuration string.</param>
@@ -31,6 +32,10 @@ public static class RedisLeaderboardBuilderExtensions
             return new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.TryAddSingleton<IRedisLeaderboards>(sp => sp.GetRequiredService<RedisLeaderboards>());
+
+        // The shared boards answer ILeaderboards in place of the in-process ones, whatever the order of registration.
+        builder.Services.RemoveAll<ILeaderboards>();
+        builder.Services.AddSingleton<ILeaderboards>(sp => sp.GetRequiredService<RedisLeaderboards>());
         return builder
             .AddEventHandler<ScoreChanged, RedisLeaderboardUpdater>()
             .AddEventHandler<PointsAwarded, RedisLeaderboardUpdater>()

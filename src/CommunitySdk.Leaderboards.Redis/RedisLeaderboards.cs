@@ -6,41 +6,13 @@ using StackExchange.Redis;
 
 namespace CommunitySdk.Leaderboards.Redis;
 
-/// <summary>Leaderboards in Redis, shared by every app instance.</summary>
-public interface IRedisLeaderboards
+/// <summary>
+/// Leaderboards in Redis, shared by every app instance: the <see cref="ILeaderboards"/> reads (score board: decayed
+/// engagement now; points boards: the window holding <see cref="LeaderboardKey.At"/> or now; segments are not kept in
+/// Redis), plus rebuild and apply.
+/// </summary>
+public interface IRedisLeaderboards : ILeaderboards
 {
-    /// <summary>The top of a board (score board: decayed engagement now; points boards: the window holding <see cref="LeaderboardKey.At"/> or now).</summary>
-    /// <param name="community">The community.</param>
-    /// <param name="board">The board (segments are not kept in Redis).</param>
-    /// <param name="count">How many.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>The entries, best first, ranks from 1.</returns>
-    Task<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId community, LeaderboardKey board, int count, CancellationToken cancellationToken = default);
-
-    /// <summary>A member's place, or <see langword="null"/> when they are not on the board.</summary>
-    /// <param name="community">The community.</param>
-    /// <param name="board">The board.</param>
-    /// <param name="member">The member.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>The entry.</returns>
-    Task<LeaderboardEntry?> RankAsync(CommunityId community, LeaderboardKey board, MemberId member, CancellationToken cancellationToken = default);
-
-    /// <summary>The members around a member (±k places).</summary>
-    /// <param name="community">The community.</param>
-    /// <param name="board">The board.</param>
-    /// <param name="member">The member.</param>
-    /// <param name="k">Places above and below.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>The entries.</returns>
-    Task<IReadOnlyList<LeaderboardEntry>> AroundAsync(CommunityId community, LeaderboardKey board, MemberId member, int k, CancellationToken cancellationToken = default);
-
-    /// <summary>How many members are on a board.</summary>
-    /// <param name="community">The community.</param>
-    /// <param name="board">The board.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>The size.</returns>
-    Task<long> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default);
-
     /// <summary>Drops the community's boards and refills them from the store's log (the system of record).</summary>
     /// <param name="community">The community.</param>
     /// <param name="cancellationToken">Cancellation.</param>
@@ -181,7 +153,7 @@ internal sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId community, LeaderboardKey board, int count, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<LeaderboardEntry>> TopAsync(CommunityId community, LeaderboardKey board, int count, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var entries = await Db.SortedSetRangeByRankWithScoresAsync(BoardKey(community, board), 0, count - 1, Order.Descending).ConfigureAwait(false);
@@ -189,7 +161,7 @@ internal sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<LeaderboardEntry?> RankAsync(CommunityId community, LeaderboardKey board, MemberId member, CancellationToken cancellationToken = default)
+    public async ValueTask<LeaderboardEntry?> RankAsync(CommunityId community, LeaderboardKey board, MemberId member, CancellationToken cancellationToken = default)
     {
         var key = BoardKey(community, board);
         var rank = await Db.SortedSetRankAsync(key, member.Value, Order.Descending).ConfigureAwait(false);
@@ -198,7 +170,7 @@ internal sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<LeaderboardEntry>> AroundAsync(CommunityId community, LeaderboardKey board, MemberId member, int k, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<LeaderboardEntry>> AroundAsync(CommunityId community, LeaderboardKey board, MemberId member, int k, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         var key = BoardKey(community, board);
@@ -213,8 +185,8 @@ internal sealed class RedisLeaderboards : IRedisLeaderboards, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<long> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default) =>
-        Db.SortedSetLengthAsync(BoardKey(community, board));
+    public async ValueTask<int> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default) =>
+        (int)Math.Min(int.MaxValue, await Db.SortedSetLengthAsync(BoardKey(community, board)).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async Task<long> RebuildAsync(CommunityId community, CancellationToken cancellationToken = default)

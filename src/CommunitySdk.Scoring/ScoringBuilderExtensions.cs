@@ -52,6 +52,7 @@ public static class ScoringBuilderExtensions
         services.TryAddSingleton<IMemberScorer, DefaultMemberScorer>();
         services.TryAddSingleton<TierEvaluator>();
         services.TryAddSingleton<IScoringService, ScoringService>();
+        services.TryAddSingleton<ILeaderboards>(sp => sp.GetRequiredService<IScoringService>()); // UseRedisLeaderboards replaces it
         services.TryAddSingleton<ITierService, TierService>();
         builder.AddProjection<ScoringProjection>();
         builder.AddReactor<ScoringReactor>();

@@ -45,7 +45,9 @@ public class RedisLeaderboardTests
 
     private static async Task AssertBoardsEqualTheSdk(TestHost host)
     {
-        var redis = host.Get<IRedisLeaderboards>();
+        // Host code reads boards through ILeaderboards: with UseRedisLeaderboards that is Redis.
+        var redis = host.Get<ILeaderboards>();
+        Assert.Same(host.Get<IRedisLeaderboards>(), redis);
         var scores = host.Get<IScoringService>();
         var board = new LeaderboardKey(LeaderboardKind.Score);
         var expected = await scores.TopAsync(Shop, board, 25);
@@ -104,7 +106,7 @@ public class RedisLeaderboardTests
         }
 
         Assert.Equal(40, (await redis.RankAsync(Shop, week, new MemberId("ann")))!.Score);
-        await Assert.ThrowsAsync<CommunityValidationException>(() => redis.TopAsync(Shop, new LeaderboardKey(LeaderboardKind.Score, Segment: "Wuhan"), 3));
+        await Assert.ThrowsAsync<CommunityValidationException>(() => redis.TopAsync(Shop, new LeaderboardKey(LeaderboardKind.Score, Segment: "Wuhan"), 3).AsTask());
     }
 
     [Fact]

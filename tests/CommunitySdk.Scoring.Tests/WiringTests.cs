@@ -20,6 +20,7 @@ public class WiringTests
         Assert.IsType<FlatScorer>(provider.GetRequiredService<IMemberScorer>());
         await provider.GetRequiredService<ICommunity>().RecordAsync(new Activity { IdempotencyKey = "k", Community = Shop, Member = M("a"), Type = "post.created" });
         Assert.Equal(42, (await provider.GetRequiredService<IScoringService>().ExplainAsync(Shop, M("a"))).Score);
+        Assert.Same(provider.GetRequiredService<IScoringService>(), provider.GetRequiredService<ILeaderboards>()); // the in-process boards
     }
 
     [Fact]

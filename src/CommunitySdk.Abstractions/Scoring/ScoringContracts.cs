@@ -162,22 +162,13 @@ public sealed record CohortChange(MemberId Member, bool Joined, DateTimeOffset A
 /// <param name="ActiveMembers">Members active in the window.</param>
 public sealed record SegmentActivity(string Segment, int ActiveMembers);
 
-/// <summary>Scores, tiers, leaderboards, cohorts, city ranking, strong ties and hot lists.</summary>
-public interface IScoringService
+/// <summary>
+/// Leaderboard reads, implemented by the in-process boards (<see cref="IScoringService"/>, registered as this
+/// interface by <c>AddScoring</c>) and by the Redis boards (<c>UseRedisLeaderboards</c> registers them in its place):
+/// host code that reads boards through it moves to Redis without a change.
+/// </summary>
+public interface ILeaderboards
 {
-    /// <summary>The currency the points boards (day, week, month) rank, or <see langword="null"/> when points are not registered.</summary>
-    string? PointsBoardCurrency { get; }
-
-    /// <summary>The engagement half-life the score board decays with (other boards, such as Redis's, take it from here).</summary>
-    TimeSpan HalfLife { get; }
-
-    /// <summary>A member's score now, with its contributions.</summary>
-    /// <param name="community">The community.</param>
-    /// <param name="member">The member.</param>
-    /// <param name="cancellationToken">Cancellation.</param>
-    /// <returns>The explanation.</returns>
-    ValueTask<ScoreExplanation> ExplainAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
-
     /// <summary>The top of a leaderboard.</summary>
     /// <param name="community">The community.</param>
     /// <param name="board">Which board.</param>
@@ -209,6 +200,23 @@ public interface IScoringService
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>The size.</returns>
     ValueTask<int> SizeAsync(CommunityId community, LeaderboardKey board, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Scores, tiers, leaderboards, cohorts, city ranking, strong ties and hot lists.</summary>
+public interface IScoringService : ILeaderboards
+{
+    /// <summary>The currency the points boards (day, week, month) rank, or <see langword="null"/> when points are not registered.</summary>
+    string? PointsBoardCurrency { get; }
+
+    /// <summary>The engagement half-life the score board decays with (other boards, such as Redis's, take it from here).</summary>
+    TimeSpan HalfLife { get; }
+
+    /// <summary>A member's score now, with its contributions.</summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The explanation.</returns>
+    ValueTask<ScoreExplanation> ExplainAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
 
     /// <summary>The current top-K cohort ("the first 100 super-users"), best first.</summary>
     /// <param name="community">The community.</param>
