@@ -38,14 +38,17 @@ services.AddCommunitySdk(o => o.Community("demo-shop", c => c.TimeZone = "Asia/S
             r.QualifyingMinimumValue = 50;
         })
         // Scoring: engagement halves every 14 days; invitees' engagement counts for their inviters; three tiers.
-        .AddScoring(s => s
-            .HalfLife(TimeSpan.FromDays(14))
-            .Weight("post.created", 2)
-            .Weight("order.completed", 1, perUnitOfValue: 0.01)
-            .Weight("meetup.attended", 5)
-            .Tier("newcomer")
-            .Tier("regular", t => t.MinScore = 10)
-            .Tier("pillar", t => { t.MinScore = 40; t.MinActivities["meetup.attended"] = 3; }))
+        .AddScoring(s =>
+        {
+            s.LeaderboardCurrency = "reputation"; // the day, week and month boards rank reputation
+            s.HalfLife(TimeSpan.FromDays(14))
+             .Weight("post.created", 2)
+             .Weight("order.completed", 1, perUnitOfValue: 0.01)
+             .Weight("meetup.attended", 5)
+             .Tier("newcomer")
+             .Tier("regular", t => t.MinScore = 10)
+             .Tier("pillar", t => { t.MinScore = 40; t.MinActivities["meetup.attended"] = 3; });
+        })
         // Badges: a meetup family, a posting streak, a connector badge and an honour.
         .AddBadges(b => b
             .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))

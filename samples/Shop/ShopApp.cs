@@ -62,14 +62,17 @@ public static class ShopApp
                 r.RewardBoth(inviter: 30, invitee: 10, currency: "coins");
                 r.QualifyingMinimumValue = 20;
             })
-            .AddScoring(s => s
-                .HalfLife(TimeSpan.FromDays(14))
-                .Weight("post.created", 2)
-                .Weight("order.completed", 1, perUnitOfValue: 0.05)
-                .Weight("meetup.attended", 5)
-                .Tier("newcomer")
-                .Tier("regular", t => t.MinScore = 10)
-                .Tier("champion", t => t.MinScore = 40))
+            .AddScoring(s =>
+            {
+                s.LeaderboardCurrency = "reputation"; // the day, week and month boards rank reputation
+                s.HalfLife(TimeSpan.FromDays(14))
+                 .Weight("post.created", 2)
+                 .Weight("order.completed", 1, perUnitOfValue: 0.05)
+                 .Weight("meetup.attended", 5)
+                 .Tier("newcomer")
+                 .Tier("regular", t => t.MinScore = 10)
+                 .Tier("champion", t => t.MinScore = 40);
+            })
             .AddBadges(b => b
                 .Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1))
                 .Badge("loyal-customer", "Loyal customer", BadgeCriteria.Count("order.completed", 5), d => d.Grade = BadgeGrade.Silver)

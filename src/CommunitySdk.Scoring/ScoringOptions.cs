@@ -93,7 +93,10 @@ public sealed class ScoringOptions
     /// </summary>
     public IList<string> ActivityTypes { get; } = [];
 
-    /// <summary>The points currency of the points leaderboards; <see langword="null"/> for the first one declared.</summary>
+    /// <summary>
+    /// The points currency the day, week and month boards rank; <see langword="null"/> for the first one declared. Set
+    /// it whenever points declare more than one currency, so the boards rank the one members expect.
+    /// </summary>
     public string? LeaderboardCurrency { get; set; }
 
     /// <summary>Tiers, lowest first. The first is where every member starts.</summary>

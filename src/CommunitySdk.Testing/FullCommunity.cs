@@ -35,22 +35,25 @@ public static class FullCommunity
                 r.RewardBoth(inviter: 30, invitee: 10, currency: "coins").MaxRewardLevels(2);
                 r.QualifyingMinimumValue = 50;
             })
-            .AddScoring(s => s
-                .HalfLife(TimeSpan.FromDays(14))
-                .Weight("post.created", 2)
-                .Weight("order.completed", 1, perUnitOfValue: 0.01)
-                .Weight("meetup.attended", 5)
-                .Tier("newcomer")
-                .Tier("regular", t => t.MinScore = 8)
-                .Tier("pillar", t =>
-                {
-                    t.MinScore = 30;
-                    t.MinPoints = 20;
-                    t.PointsCurrency = "reputation";
-                    t.MinActivities["meetup.attended"] = 2;
-                    t.DaysActive(2, windowDays: 30);
-                    t.Require(new TierRequirement { Name = "meetups in 60 days", Measure = TierMeasure.DistinctValues, ActivityType = "meetup.attended", Attribute = "event", WindowDays = 60, Minimum = 2 });
-                }))
+            .AddScoring(s =>
+            {
+                s.LeaderboardCurrency = "reputation"; // the day, week and month boards rank reputation
+                s.HalfLife(TimeSpan.FromDays(14))
+                    .Weight("post.created", 2)
+                    .Weight("order.completed", 1, perUnitOfValue: 0.01)
+                    .Weight("meetup.attended", 5)
+                    .Tier("newcomer")
+                    .Tier("regular", t => t.MinScore = 8)
+                    .Tier("pillar", t =>
+                    {
+                        t.MinScore = 30;
+                        t.MinPoints = 20;
+                        t.PointsCurrency = "reputation";
+                        t.MinActivities["meetup.attended"] = 2;
+                        t.DaysActive(2, windowDays: 30);
+                        t.Require(new TierRequirement { Name = "meetups in 60 days", Measure = TierMeasure.DistinctValues, ActivityType = "meetup.attended", Attribute = "event", WindowDays = 60, Minimum = 2 });
+                    });
+            })
             .AddBadges(b => b
                 .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))
                 .Badge("regular-buyer", "Regular buyer", BadgeCriteria.Count("order.completed", 3), d => d.AutoRevoke = true)
