@@ -98,20 +98,10 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
             throw new CommunityValidationException("reason", "is required, 1 to 500 characters");
         }
 
-        DateTimeOffset? until = null;
-        if (context.Activity.GetAttribute("until") is { } text)
+        var until = context.Activity.GetDateTimeOffset("until"); // the one typed parser: a bad time is a validation error
+        if (until is { } end && end <= context.RecordedAt)
         {
-            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var parsed))
-            {
-                throw new CommunityValidationException("until", "must be an ISO 8601 instant");
-            }
-
-            if (parsed <= context.RecordedAt)
-            {
-                throw new CommunityValidationException("until", "must be in the future");
-            }
-
-            until = parsed;
+            throw new CommunityValidationException("until", "must be in the future");
         }
 
         context.Emit(new MemberSuspended { Member = context.Member, Until = until, Reason = reason });
