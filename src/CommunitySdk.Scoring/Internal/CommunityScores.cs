@@ -195,12 +195,7 @@ internal sealed class CommunityScores(ScoringModel model, CommunityMembers membe
         var windows = Model.Windows;
         var maxWindow = windows.MaxWindow;
         var type = activity.Type;
-        var target = activity.GetAttribute(Model.Options.TargetAttribute);
-        var targetIndex = -1;
-        if (!string.IsNullOrEmpty(target) && target != activity.Member.Value && Members.IndexOf(new MemberId(target)) is var t and >= 0 && t < Capacity && Members.IsJoined(t))
-        {
-            targetIndex = t;
-        }
+        var targetIndex = TargetOf(activity);
 
         if (windows.GivenByType.TryGetValue(type, out var given))
         {
@@ -222,16 +217,23 @@ internal sealed class CommunityScores(ScoringModel model, CommunityMembers membe
             foreach (var (set, isReceived, attribute) in sets)
             {
                 var owner = isReceived ? targetIndex : member;
-                var key = attribute is not null ? activity.GetAttribute(attribute)
-                    : isReceived ? activity.Member.Value
-                    : target != activity.Member.Value ? target : null;
-                if (owner >= 0 && !string.IsNullOrEmpty(key))
+                if (owner >= 0 && TierWindowModel.SetKey(activity, attribute, isReceived, Model.Options.TargetAttribute) is { } key)
                 {
                     WindowsOf(owner).See(set, TierWindowModel.Key(key), day, maxWindow);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// The index of the member an activity names in the target attribute, when that is an existing, joined member
+    /// other than the actor; -1 otherwise (an unknown id is never interned from an attribute).
+    /// </summary>
+    public int TargetOf(Activity activity) =>
+        activity.GetAttribute(Model.Options.TargetAttribute) is { Length: > 0 } target && target != activity.Member.Value
+        && Members.IndexOf(new MemberId(target)) is var t and >= 0 && t < Capacity && Members.IsJoined(t)
+            ? t
+            : -1;
 
     private void AddTo(int member, int[] channels, Activity activity, int day, int maxWindow)
     {

@@ -53,11 +53,9 @@ internal sealed class ScoringReactor(ScoringProjection projection, ScoringModel 
         Review(context, s, member, index, pending);
 
         // One activity counts for both sides: the member it targets may rise (likes received) or fall (flags) too.
-        if (model.Windows.ReceivedByType.ContainsKey(context.Activity.Type)
-            && context.Activity.GetAttribute(model.Options.TargetAttribute) is { Length: > 0 } target && target != member.Value
-            && s.Members.IndexOf(new MemberId(target)) is var t and >= 0 && t < s.Capacity && s.Members.IsJoined(t))
+        if (model.Windows.ReceivedByType.ContainsKey(context.Activity.Type) && s.TargetOf(context.Activity) is var target and >= 0)
         {
-            Review(context, s, new MemberId(target), t, pending);
+            Review(context, s, s.Members.IdOf(target), target, pending);
         }
     }
 

@@ -174,7 +174,7 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer, IC
                 return days + (pending && (w is null || !w.HasOn(check.Channel, x.Day)) ? 1 : 0);
             default:
                 var distinct = w is null ? 0 : w.Distinct(check.Set, start, x.Day);
-                return distinct + (pending && KeyOf(check, activity!, x.Member) is { } key && (w is null || !w.Seen(check.Set, TierWindowModel.Key(key), start)) ? 1 : 0);
+                return distinct + (pending && TierWindowModel.SetKey(activity!, check.Attribute, check.Received, model.Options.TargetAttribute) is { } key && (w is null || !w.Seen(check.Set, TierWindowModel.Key(key), start)) ? 1 : 0);
         }
     }
 
@@ -191,14 +191,6 @@ internal sealed class TierEvaluator(ScoringModel model, IMemberScorer scorer, IC
             ? activity.Member != x.Member && activity.GetAttribute(model.Options.TargetAttribute) == x.Member.Value
             : activity.Member == x.Member;
     }
-
-    /// <summary>The key a set check sees in an activity: the attribute's value, or the counterpart (the target for given, the actor for received).</summary>
-    public string? KeyOf(TierCheck check, Activity activity, MemberId member) =>
-        check.Attribute is { } attribute ? NonEmpty(activity.GetAttribute(attribute))
-        : check.Received ? activity.Member.Value
-        : activity.GetAttribute(model.Options.TargetAttribute) is { Length: > 0 } target && target != member.Value ? target : null;
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public static MemberScoreInputs Inputs(CommunityScores s, MemberId member, int index, DateTimeOffset at, Pending pending = default)
     {

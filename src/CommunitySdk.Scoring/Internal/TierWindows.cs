@@ -90,6 +90,18 @@ internal sealed class TierWindowModel
         }
     }
 
+    /// <summary>
+    /// The key an activity adds to a set: the attribute's value, or the counterpart — the actor for a received set,
+    /// the target (never the actor itself) for a given one; <see langword="null"/> when there is none.
+    /// </summary>
+    public static string? SetKey(Activity activity, string? attribute, bool received, string targetAttribute)
+    {
+        var key = attribute is not null ? activity.GetAttribute(attribute)
+            : received ? activity.Member.Value
+            : activity.GetAttribute(targetAttribute) is { } target && target != activity.Member.Value ? target : null;
+        return string.IsNullOrEmpty(key) ? null : key;
+    }
+
     /// <summary>A stable 64-bit key of a value or member id (stored in snapshots, so never the randomised string hash).</summary>
     public static ulong Key(string value) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value.AsSpan()));
 }
