@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using CommunitySdk;
+using CommunitySdk.Badges;
 
-namespace CommunitySdk.Badges;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers badges.</summary>
 public static class BadgeBuilderExtensions

@@ -4,8 +4,9 @@ using CommunitySdk.Scoring;
 using CommunitySdk.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CommunitySdk;
 
-namespace CommunitySdk;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Redis leaderboards.</summary>
 public static class RedisLeaderboardBuilderExtensions

@@ -4,8 +4,9 @@ using CommunitySdk.MediatR;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CommunitySdk;
 
-namespace CommunitySdk;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the MediatR notifications.</summary>
 public static class MediatRBuilderExtensions

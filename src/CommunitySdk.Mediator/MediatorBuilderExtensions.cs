@@ -1,7 +1,8 @@
 using CommunitySdk.Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using CommunitySdk;
 
-namespace CommunitySdk;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Mediator notifications.</summary>
 public static class MediatorBuilderExtensions

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using CommunitySdk;
+using CommunitySdk.Points;
 
-namespace CommunitySdk.Points;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the points feature to the SDK.</summary>
 public static class PointsBuilderExtensions

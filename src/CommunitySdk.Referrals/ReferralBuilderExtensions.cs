@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using CommunitySdk;
+using CommunitySdk.Referrals;
 
-namespace CommunitySdk.Referrals;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the referral feature to the SDK.</summary>
 public static class ReferralBuilderExtensions

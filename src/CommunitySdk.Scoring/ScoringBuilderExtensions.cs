@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using CommunitySdk;
+using CommunitySdk.Scoring;
 
-namespace CommunitySdk.Scoring;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the scoring feature to the SDK.</summary>
 public static class ScoringBuilderExtensions

@@ -1,8 +1,9 @@
 using CommunitySdk.Storage;
 using CommunitySdk.Storage.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
+using CommunitySdk;
 
-namespace CommunitySdk;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the PostgreSQL store.</summary>
 public static class PostgreSqlBuilderExtensions

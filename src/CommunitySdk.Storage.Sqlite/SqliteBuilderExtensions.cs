@@ -1,8 +1,9 @@
 using CommunitySdk.Storage;
 using CommunitySdk.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using CommunitySdk;
 
-namespace CommunitySdk;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the SQLite store.</summary>
 public static class SqliteBuilderExtensions

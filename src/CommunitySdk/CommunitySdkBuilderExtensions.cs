@@ -1,8 +1,9 @@
 using CommunitySdk.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CommunitySdk;
 
-namespace CommunitySdk;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Stores, reactors, projections and event handlers on an <see cref="ICommunitySdkBuilder"/>.</summary>
 public static class CommunitySdkBuilderExtensions
@@ -50,7 +51,7 @@ public static class CommunitySdkBuilderExtensions
 
     /// <summary>
     /// Adds a projection (a singleton, also resolvable as <typeparamref name="TProjection"/> for the feature's queries).
-    /// A <see cref="Projections.CommunityProjection{TState}"/> gets per-community state, catch-up, snapshots, rebuilds and
+    /// A <see cref="CommunitySdk.Projections.CommunityProjection{TState}"/> gets per-community state, catch-up, snapshots, rebuilds and
     /// faults from the core; a plain <see cref="ICommunityProjection"/> is applied to every committed activity and reset
     /// on rebuild (and turns snapshots off). Adding the same type twice adds it once.
     /// </summary>
@@ -62,14 +63,14 @@ public static class CommunitySdkBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (typeof(Projections.CommunityProjection).IsAssignableFrom(typeof(TProjection)))
+        if (typeof(CommunitySdk.Projections.CommunityProjection).IsAssignableFrom(typeof(TProjection)))
         {
-            if (!services.Any(d => d.ServiceType == typeof(Projections.ProjectionRegistration) && (d.ImplementationInstance as Projections.ProjectionRegistration)?.Type == typeof(TProjection)))
+            if (!services.Any(d => d.ServiceType == typeof(CommunitySdk.Projections.ProjectionRegistration) && (d.ImplementationInstance as CommunitySdk.Projections.ProjectionRegistration)?.Type == typeof(TProjection)))
             {
-                services.AddSingleton(new Projections.ProjectionRegistration(typeof(TProjection)));
+                services.AddSingleton(new CommunitySdk.Projections.ProjectionRegistration(typeof(TProjection)));
             }
 
-            services.TryAddSingleton(sp => (TProjection)(object)sp.GetRequiredService<Projections.ProjectionCoordinator>().Projections.Single(p => p.GetType() == typeof(TProjection)));
+            services.TryAddSingleton(sp => (TProjection)(object)sp.GetRequiredService<CommunitySdk.Projections.ProjectionCoordinator>().Projections.Single(p => p.GetType() == typeof(TProjection)));
         }
         else if (typeof(ICommunityProjection).IsAssignableFrom(typeof(TProjection)))
         {
@@ -129,8 +130,8 @@ public static class CommunitySdkBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(source);
-        builder.Services.AddSingleton(new Internal.KnownActivityTypeSource(source));
-        builder.Services.TryAddSingleton<IKnownActivityTypes, Internal.KnownActivityTypes>();
+        builder.Services.AddSingleton(new CommunitySdk.Internal.KnownActivityTypeSource(source));
+        builder.Services.TryAddSingleton<IKnownActivityTypes, CommunitySdk.Internal.KnownActivityTypes>();
         return builder;
     }
 
@@ -155,7 +156,7 @@ public static class CommunitySdkBuilderExtensions
                 throw new ArgumentException($"'{entry}' is not an activity type or namespace: it {reason}.", nameof(typesOrNamespaces));
             }
 
-            builder.Services.AddSingleton(new Internal.CommandTypeRegistration(entry!)); // duplicates are merged by the registry
+            builder.Services.AddSingleton(new CommunitySdk.Internal.CommandTypeRegistration(entry!)); // duplicates are merged by the registry
         }
 
         return builder;

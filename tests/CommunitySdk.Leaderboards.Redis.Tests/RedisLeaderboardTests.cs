@@ -2,6 +2,7 @@ using CommunitySdk.Leaderboards.Redis;
 using CommunitySdk.Points;
 using CommunitySdk.Scoring;
 using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunitySdk.Leaderboards.Redis.Tests;
 

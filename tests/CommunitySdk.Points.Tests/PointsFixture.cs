@@ -1,5 +1,6 @@
 using CommunitySdk.Storage;
 using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunitySdk.Points.Tests;
 

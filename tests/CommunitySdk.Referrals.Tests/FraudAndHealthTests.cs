@@ -1,4 +1,5 @@
 using CommunitySdk.Points;
+using Microsoft.Extensions.DependencyInjection;
 using static CommunitySdk.Referrals.Tests.Fixture;
 
 namespace CommunitySdk.Referrals.Tests;

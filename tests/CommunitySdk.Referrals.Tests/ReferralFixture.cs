@@ -1,5 +1,6 @@
 using CommunitySdk.Points;
 using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunitySdk.Referrals.Tests;
 

@@ -1,6 +1,7 @@
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunitySdk.Scoring.Tests;
 

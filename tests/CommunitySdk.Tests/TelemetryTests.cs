@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using CommunitySdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static CommunitySdk.Testing.Activities;
 
 namespace CommunitySdk.Tests;

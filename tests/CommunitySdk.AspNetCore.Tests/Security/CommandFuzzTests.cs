@@ -4,6 +4,7 @@ using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
 using CommunitySdk.Testing;
 using FsCheck.Xunit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunitySdk.AspNetCore.Tests.Security;
 
