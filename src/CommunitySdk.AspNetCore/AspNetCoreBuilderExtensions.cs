@@ -1,10 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+using CommunitySdk;
 using CommunitySdk.AspNetCore;
 using CommunitySdk.AspNetCore.Internal;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using CommunitySdk;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +20,52 @@ public static class AspNetCoreBuilderExtensions
     /// <param name="endpoints">Authorization and member resolution of the endpoints.</param>
     /// <param name="jobs">Intervals of the background jobs (set one to zero to turn it off).</param>
     /// <returns>The builder.</returns>
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The configuration overloads take sections, not delegates: no call can bind to the wrong one.")]
     public static ICommunitySdkBuilder AddAspNetCore(this ICommunitySdkBuilder builder, Action<CommunityEndpointOptions>? endpoints = null, Action<CommunityJobOptions>? jobs = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddAspNetCoreCore(endpoints, jobs);
+    }
+
+    /// <summary>
+    /// Adds the endpoints and background jobs with their options bound from configuration (conventionally
+    /// <c>Community:Endpoints</c> and <c>Community:Jobs</c>); see the overload with <c>configure</c> for what only code
+    /// can set.
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="endpoints">The endpoints' configuration section.</param>
+    /// <param name="jobs">The jobs' configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddAspNetCore(this ICommunitySdkBuilder builder, IConfiguration endpoints, IConfiguration jobs) =>
+        builder.AddAspNetCore(endpoints, jobs, null);
+
+    /// <summary>
+    /// Adds the endpoints and background jobs with <see cref="CommunityEndpointOptions"/> and
+    /// <see cref="CommunityJobOptions"/> bound from configuration (conventionally <c>Community:Endpoints</c> and
+    /// <c>Community:Jobs</c>): policies, member activity types with their bounds, limits and intervals. What only code
+    /// can say (<c>MemberOf</c>, <c>CanAccessCommunity</c>, <c>CanAdministerCommunity</c>) is set with
+    /// <paramref name="configure"/>. A key the options do not have fails the host at start.
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="endpoints">The endpoints' configuration section.</param>
+    /// <param name="jobs">The jobs' configuration section.</param>
+    /// <param name="configure">Sets what configuration cannot, after binding.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder AddAspNetCore(this ICommunitySdkBuilder builder, IConfiguration endpoints, IConfiguration jobs, Action<CommunityEndpointOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        builder.Services.Configure<CommunityEndpointOptions>(endpoints);
+        builder.Services.AddOptions<CommunityEndpointOptions>().ValidateConfigurationKeys(endpoints);
+        ArgumentNullException.ThrowIfNull(jobs);
+        builder.Services.Configure<CommunityJobOptions>(jobs);
+        builder.Services.AddOptions<CommunityJobOptions>().ValidateConfigurationKeys(jobs);
+
+        return builder.AddAspNetCoreCore(configure, null);
+    }
+
+    private static ICommunitySdkBuilder AddAspNetCoreCore(this ICommunitySdkBuilder builder, Action<CommunityEndpointOptions>? endpoints, Action<CommunityJobOptions>? jobs)
+    {
         var endpointOptions = builder.Services.AddOptions<CommunityEndpointOptions>().ValidateOnStart();
         if (!builder.Services.Any(d => d.ServiceType == typeof(MemberActivityGate)))
         {

@@ -146,6 +146,9 @@ public sealed class MemberActivityPolicy
 /// <summary>The hosted background jobs, all driven by the registered <see cref="TimeProvider"/>.</summary>
 public sealed class CommunityJobOptions
 {
+    /// <summary>The conventional configuration section: <c>Community:Jobs</c>.</summary>
+    public const string SectionName = "Community:Jobs";
+
     /// <summary>Communities the expiry sweep and tier review visit; empty: those configured in <c>CommunityOptions.Communities</c>.</summary>
     public IList<string> Communities { get; } = [];
 

@@ -1,10 +1,11 @@
+using CommunitySdk;
 using CommunitySdk.Leaderboards.Redis;
 using CommunitySdk.Points;
 using CommunitySdk.Scoring;
 using CommunitySdk.Storage;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using CommunitySdk;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,11 +25,38 @@ public static class RedisLeaderboardBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        var options = new RedisLeaderboardOptions { Configuration = configuration };
-        configure?.Invoke(options);
+        builder.Services.Configure<RedisLeaderboardOptions>(o =>
+        {
+            o.Configuration = configuration;
+            configure?.Invoke(o);
+        });
+        return builder.UseRedisLeaderboardsCore();
+    }
+
+    /// <summary>
+    /// Keeps the boards in Redis, with <see cref="RedisLeaderboardOptions"/> bound from configuration (conventionally
+    /// <c>Community:Redis</c>, <see cref="RedisLeaderboardOptions.SectionName"/>). A key the options do not have, or a
+    /// missing <c>Configuration</c>, fails the host at start.
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UseRedisLeaderboards(this ICommunitySdkBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<RedisLeaderboardOptions>(configuration);
+        builder.Services.AddOptions<RedisLeaderboardOptions>().ValidateConfigurationKeys(configuration);
+        return builder.UseRedisLeaderboardsCore();
+    }
+
+    private static ICommunitySdkBuilder UseRedisLeaderboardsCore(this ICommunitySdkBuilder builder)
+    {
+        builder.Services.AddOptions<RedisLeaderboardOptions>().ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(sp =>
         {
             // Rank with scoring's half-life unless told otherwise, so both sets of boards agree.
+            var options = sp.GetRequiredService<IOptions<RedisLeaderboardOptions>>().Value;
             options.HalfLife ??= sp.GetService<IScoringService>()?.HalfLife ?? RedisLeaderboards.DefaultHalfLife;
             return new RedisLeaderboards(options, sp.GetRequiredService<ICommunityCalendar>(), sp.GetRequiredService<ICommunityStore>(), sp.GetRequiredService<TimeProvider>());
         });

@@ -1,12 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CommunitySdk.Leaderboards.Redis;
 
 /// <summary>Redis leaderboard settings.</summary>
 public sealed class RedisLeaderboardOptions
 {
+    /// <summary>The conventional configuration section: <c>Community:Redis</c>.</summary>
+    public const string SectionName = "Community:Redis";
+
     /// <summary>The StackExchange.Redis configuration string (for example <c>localhost:6379</c>). Required.</summary>
+    [Required(ErrorMessage = "RedisLeaderboardOptions.Configuration is required, for example 'localhost:6379'.")]
     public string Configuration { get; set; } = "";
 
     /// <summary>Prefix of every key. Default <c>communitysdk</c>.</summary>
+    [Required(ErrorMessage = "RedisLeaderboardOptions.KeyPrefix is required.")]
     public string KeyPrefix { get; set; } = "communitysdk";
 
     /// <summary>

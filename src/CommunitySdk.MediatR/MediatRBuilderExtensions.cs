@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using CommunitySdk;
 using CommunitySdk.MediatR;
 using MediatR;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using CommunitySdk;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

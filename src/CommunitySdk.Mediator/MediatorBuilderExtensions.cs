@@ -1,6 +1,5 @@
-using CommunitySdk.Mediator;
-using Microsoft.Extensions.DependencyInjection;
 using CommunitySdk;
+using CommunitySdk.Mediator;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

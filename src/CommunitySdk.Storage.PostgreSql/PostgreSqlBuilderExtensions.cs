@@ -1,7 +1,8 @@
+using CommunitySdk;
 using CommunitySdk.Storage;
 using CommunitySdk.Storage.PostgreSql;
-using Microsoft.Extensions.DependencyInjection;
-using CommunitySdk;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,8 +18,34 @@ public static class PostgreSqlBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var options = new PostgreSqlStoreOptions { ConnectionString = connectionString };
-        configure?.Invoke(options);
-        return builder.UseStore(sp => new PostgreSqlCommunityStore(options, sp.GetRequiredService<CommunityEventSerializer>()));
+        builder.Services.Configure<PostgreSqlStoreOptions>(o =>
+        {
+            o.ConnectionString = connectionString;
+            configure?.Invoke(o);
+        });
+        return builder.UsePostgreSqlCore();
+    }
+
+    /// <summary>
+    /// Stores the community log in PostgreSQL with <see cref="PostgreSqlStoreOptions"/> bound from configuration
+    /// (conventionally <c>Community:PostgreSql</c>, <see cref="PostgreSqlStoreOptions.SectionName"/>). A key the options
+    /// do not have, or a missing connection string, fails the host at start.
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UsePostgreSql(this ICommunitySdkBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<PostgreSqlStoreOptions>(configuration);
+        builder.Services.AddOptions<PostgreSqlStoreOptions>().ValidateConfigurationKeys(configuration);
+        return builder.UsePostgreSqlCore();
+    }
+
+    private static ICommunitySdkBuilder UsePostgreSqlCore(this ICommunitySdkBuilder builder)
+    {
+        builder.Services.AddOptions<PostgreSqlStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        return builder.UseStore(sp => new PostgreSqlCommunityStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetRequiredService<CommunityEventSerializer>()));
     }
 }

@@ -1,7 +1,8 @@
+using CommunitySdk;
 using CommunitySdk.Storage;
 using CommunitySdk.Storage.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using CommunitySdk;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,13 +18,34 @@ public static class SqliteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var options = new SqliteStoreOptions { ConnectionString = connectionString };
-        configure?.Invoke(options);
-        if (options.BusyTimeout < TimeSpan.Zero)
+        builder.Services.Configure<SqliteStoreOptions>(o =>
         {
-            throw new ArgumentOutOfRangeException(nameof(configure), options.BusyTimeout, "BusyTimeout must not be negative.");
-        }
+            o.ConnectionString = connectionString;
+            configure?.Invoke(o);
+        });
+        return builder.UseSqliteCore();
+    }
 
-        return builder.UseStore(sp => new SqliteCommunityStore(options, sp.GetRequiredService<CommunityEventSerializer>()));
+    /// <summary>
+    /// Stores the community log in SQLite with <see cref="SqliteStoreOptions"/> bound from configuration (conventionally
+    /// <c>Community:Sqlite</c>, <see cref="SqliteStoreOptions.SectionName"/>). A key the options do not have, or a missing
+    /// connection string, fails the host at start.
+    /// </summary>
+    /// <param name="builder">The SDK builder.</param>
+    /// <param name="configuration">The configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICommunitySdkBuilder UseSqlite(this ICommunitySdkBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.Configure<SqliteStoreOptions>(configuration);
+        builder.Services.AddOptions<SqliteStoreOptions>().ValidateConfigurationKeys(configuration);
+        return builder.UseSqliteCore();
+    }
+
+    private static ICommunitySdkBuilder UseSqliteCore(this ICommunitySdkBuilder builder)
+    {
+        builder.Services.AddOptions<SqliteStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        return builder.UseStore(sp => new SqliteCommunityStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetRequiredService<CommunityEventSerializer>()));
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CommunitySdk.Storage.Sqlite;
 
 /// <summary>How SQLite makes a commit durable (<c>PRAGMA synchronous</c>).</summary>
@@ -16,7 +18,11 @@ public enum SqliteDurability
 /// <summary>SQLite store settings.</summary>
 public sealed class SqliteStoreOptions
 {
+    /// <summary>The conventional configuration section: <c>Community:Sqlite</c>.</summary>
+    public const string SectionName = "Community:Sqlite";
+
     /// <summary>The connection string, for example <c>Data Source=community.db</c>. Required.</summary>
+    [Required(ErrorMessage = "SqliteStoreOptions.ConnectionString is required, for example 'Data Source=community.db'.")]
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Create and migrate the schema on first use. Default true; turn off when the host runs the SQL scripts itself.</summary>
@@ -25,6 +31,7 @@ public sealed class SqliteStoreOptions
     /// <summary>How durable a commit is. Default <see cref="SqliteDurability.Normal"/>.</summary>
     public SqliteDurability Durability { get; set; } = SqliteDurability.Normal;
 
-    /// <summary>How long a writer waits for another process holding the file's write lock. Default 30 s.</summary>
+    /// <summary>How long a writer waits for another process holding the file's write lock, 0 to 1 hour. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "SqliteStoreOptions.BusyTimeout must be between 0 and 1 hour.")]
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

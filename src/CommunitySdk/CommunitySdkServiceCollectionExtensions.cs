@@ -1,12 +1,11 @@
+using System.Diagnostics.Metrics;
+using CommunitySdk;
 using CommunitySdk.Internal;
 using CommunitySdk.Projections;
-using System.Diagnostics.Metrics;
 using CommunitySdk.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using CommunitySdk;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

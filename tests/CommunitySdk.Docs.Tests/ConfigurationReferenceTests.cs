@@ -1,15 +1,20 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using CommunitySdk.AspNetCore;
 using CommunitySdk.Badges;
+using CommunitySdk.Leaderboards.Redis;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
+using CommunitySdk.Storage.PostgreSql;
+using CommunitySdk.Storage.Sqlite;
+
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace CommunitySdk.AspNetCore.Tests.Docs;
+namespace CommunitySdk.Docs.Tests;
 
 /// <summary>
 /// docs/configuration.md is checked against the options types: every key a section binds (a property's name, or its
@@ -18,7 +23,12 @@ namespace CommunitySdk.AspNetCore.Tests.Docs;
 /// </summary>
 public partial class ConfigurationReferenceTests
 {
-    private static readonly Type[] Roots = [typeof(CommunityOptions), typeof(PointsOptions), typeof(ReferralOptions), typeof(BadgeOptions), typeof(ScoringOptions)];
+    private static readonly Type[] Roots =
+    [
+        typeof(CommunityOptions), typeof(PointsOptions), typeof(ReferralOptions), typeof(BadgeOptions), typeof(ScoringOptions),
+        typeof(SqliteStoreOptions), typeof(PostgreSqlStoreOptions), typeof(RedisLeaderboardOptions),
+        typeof(CommunityEndpointOptions), typeof(CommunityJobOptions),
+    ];
 
     [Fact]
     public void The_reference_page_lists_exactly_the_keys_the_options_bind()
@@ -51,14 +61,31 @@ public partial class ConfigurationReferenceTests
     [Fact]
     public async Task A_full_appsettings_file_configures_every_feature_and_the_host_answers()
     {
-        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "docs", "appsettings.example.json")).Build();
+        using var folder = new TemporaryFolder();
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot(), "docs", "appsettings.example.json"))
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Community:Sqlite:ConnectionString"] = $"Data Source={folder.File("community.db")}" })
+            .Build();
         var services = new ServiceCollection();
+        services.AddLogging().AddRouting(); // what a web host has
         services.AddCommunitySdk(configuration.GetSection(CommunityOptions.SectionName))
             .AddPoints(configuration.GetSection(PointsOptions.SectionName))
             .AddReferrals(configuration.GetSection(ReferralOptions.SectionName))
             .AddBadges(configuration.GetSection(BadgeOptions.SectionName))
-            .AddScoring(configuration.GetSection(ScoringOptions.SectionName));
+            .AddScoring(configuration.GetSection(ScoringOptions.SectionName))
+            .UseSqlite(configuration.GetSection(SqliteStoreOptions.SectionName))
+            .AddAspNetCore(configuration.GetSection(CommunityEndpointOptions.SectionName), configuration.GetSection(CommunityJobOptions.SectionName));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var endpoints = provider.GetRequiredService<IOptions<CommunityEndpointOptions>>().Value;
+        Assert.Equal("community-admin", endpoints.AdminPolicy);
+        Assert.Equal(50, endpoints.MaxLeaderboardCount);
+        Assert.Equal(20, endpoints.MemberActivityTypes["post.created"].MaxPerHour);
+        Assert.Equal(["subject"], endpoints.MemberActivityTypes["post.created"].Attributes);
+        Assert.Equal(5m, endpoints.MemberActivityTypes["review.rated"].MaxValue);
+        Assert.Equal(TimeSpan.FromDays(1), provider.GetRequiredService<IOptions<CommunityJobOptions>>().Value.TierReviewInterval);
+        Assert.IsType<SqliteCommunityStore>(provider.GetRequiredService<Storage.ICommunityStore>());
 
         Assert.Equal(TimeSpan.FromDays(14), provider.GetRequiredService<IOptions<ScoringOptions>>().Value.HalfLifeTime);
         Assert.Equal(2, provider.GetRequiredService<IOptions<ReferralOptions>>().Value.RewardLevels);
@@ -71,6 +98,33 @@ public partial class ConfigurationReferenceTests
         Assert.Contains(outcome.Effects, e => e is PointsAwarded { Currency: "coins", Amount: 4 });
         Assert.Contains(outcome.Effects, e => e is BadgeEarned { BadgeId: "first-order" });
         Assert.Equal("ann", Assert.Single(await provider.GetRequiredService<IScoringService>().TopAsync(shop, new LeaderboardKey(LeaderboardKind.Score), 10)).Member.Value);
+        Assert.True(File.Exists(folder.File("community.db"))); // the store bound from configuration is the one written
+    }
+
+    [Fact]
+    public void Store_and_endpoint_sections_report_every_bad_key_and_missing_value_at_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Community:Sqlite:ConnectionStrin"] = "Data Source=x.db", // misspelt: ConnectionString stays empty
+            ["Community:Sqlite:BusyTimeout"] = "02:00:00",
+            ["Community:Endpoints:AdminPolcy"] = "admin",
+            ["Community:Jobs:OutboxRelayInterval"] = "-00:00:01",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddCommunitySdk(o => o.AllowUndeclaredCommunities = true)
+            .UseSqlite(configuration.GetSection(SqliteStoreOptions.SectionName))
+            .AddAspNetCore(configuration.GetSection(CommunityEndpointOptions.SectionName), configuration.GetSection(CommunityJobOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<AggregateException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var failures = error.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
+        Assert.Contains("Community:Sqlite:ConnectionStrin: SqliteStoreOptions has no setting 'ConnectionStrin'.", failures);
+        Assert.Contains(failures, f => f.Contains("SqliteStoreOptions.ConnectionString is required", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("SqliteStoreOptions.BusyTimeout must be between 0 and 1 hour", StringComparison.Ordinal));
+        Assert.Contains("Community:Endpoints:AdminPolcy: CommunityEndpointOptions has no setting 'AdminPolcy'.", failures);
+        Assert.Contains(failures, f => f.Contains("intervals must not be negative", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -117,7 +171,8 @@ public partial class ConfigurationReferenceTests
             var settable = property.SetMethod?.IsPublic == true;
             var collection = property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType);
             var nested = IsSdkType(property.PropertyType) && property.PropertyType.IsClass;
-            if (property.GetIndexParameters().Length > 0 || !(settable || collection || nested))
+            var code = typeof(Delegate).IsAssignableFrom(property.PropertyType); // MemberOf, CanAccessCommunity: set in code only
+            if (property.GetIndexParameters().Length > 0 || code || !(settable || collection || nested))
             {
                 continue;
             }
@@ -151,4 +206,18 @@ public partial class ConfigurationReferenceTests
 
     [GeneratedRegex(@"^\| `(\w+)` \|", RegexOptions.Multiline)]
     private static partial Regex Rows();
+}
+
+/// <summary>A folder under the temporary path, deleted with everything in it.</summary>
+internal sealed class TemporaryFolder : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("communitysdk-docs-");
+
+    public string File(string name) => Path.Combine(_directory.FullName, name);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
 }
