@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution and ends with one line: "tests: N passed, N failed".
+# Runs every test of the solution, then eng/fresh-app.sh (a `dotnet new web` app built from the packed packages by
+# following docs/getting-started.md, counted as one test), and ends with one line: "tests: N passed, N failed".
 # Usage: ./eng/test.sh [extra dotnet test arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,12 +25,17 @@ fi
 dotnet test CommunitySdk.sln -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
+# A fresh app built from the packed packages by following docs/getting-started.md, as a new user would.
+fresh=0
+./eng/fresh-app.sh || { fresh=1; status=1; }
+
 # Each test assembly prints "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T" (or "Failed!  - ...").
 sum() { grep -Eo "$1" "$log" | grep -Eo '[0-9]+$' | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(sum 'Passed: +[0-9]+')
 failed=$(sum '(Passed|Failed)! +- Failed: +[0-9]+')
 skipped=$(sum 'Skipped: +[0-9]+')
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+if [ "$fresh" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or a test host failed before any test could report
 fi
