@@ -220,7 +220,7 @@ public static class ScaleHarness
         {
             await sqlite.OpenAsync().ConfigureAwait(false);
             await using var command = sqlite.CreateCommand();
-            command.CommandText = $"SELECT {StoreProviderSupport.ActivityColumns} FROM community_activities WHERE community = 'scale' ORDER BY activity_id";
+            command.CommandText = "SELECT community, activity_id, idempotency_key, member, type, occurred_at, value, attributes, recorded_at, fingerprint, events FROM community_activities WHERE community = 'scale' ORDER BY activity_id";
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {

@@ -6,12 +6,12 @@ using System.Runtime.CompilerServices;
 namespace CommunitySdk.Storage;
 
 /// <summary>
-/// Pieces every durable store provider needs the same way (the SDK's SQLite and PostgreSQL providers use them;
-/// third-party providers may too): checking the community and a batch before writing, reading activity and
+/// Pieces every durable store provider of the SDK needs the same way, compiled into each of them (linked source, not
+/// public API: the SQL column lists are the SDK providers' own schema): checking the community and a batch before writing, reading activity and
 /// outbox rows, paging a member's history, reading the log in chunks, and loading versioned migration scripts
 /// embedded in the provider's assembly.
 /// </summary>
-public static class StoreProviderSupport
+internal static class StoreProviderSupport
 {
     /// <summary>
     /// The activity table's columns in <see cref="ActivityRecord"/> order, for the <c>SELECT</c> lists that
