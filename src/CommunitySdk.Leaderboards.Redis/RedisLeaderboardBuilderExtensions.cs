@@ -52,7 +52,8 @@ public static class RedisLeaderboardBuilderExtensions
 
     private static ICommunitySdkBuilder UseRedisLeaderboardsCore(this ICommunitySdkBuilder builder)
     {
-        builder.Services.AddOptions<RedisLeaderboardOptions>().ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RedisLeaderboardOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisLeaderboardOptions>, RedisLeaderboardOptionsValidator>());
         builder.Services.TryAddSingleton(sp =>
         {
             // Rank with scoring's half-life unless told otherwise, so both sets of boards agree.

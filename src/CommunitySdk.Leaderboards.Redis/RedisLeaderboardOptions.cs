@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace CommunitySdk.Leaderboards.Redis;
 
 /// <summary>Redis leaderboard settings.</summary>
@@ -9,11 +7,9 @@ public sealed class RedisLeaderboardOptions
     public const string SectionName = "Community:Redis";
 
     /// <summary>The StackExchange.Redis configuration string (for example <c>localhost:6379</c>). Required.</summary>
-    [Required(ErrorMessage = "RedisLeaderboardOptions.Configuration is required, for example 'localhost:6379'.")]
     public string Configuration { get; set; } = "";
 
     /// <summary>Prefix of every key. Default <c>communitysdk</c>.</summary>
-    [Required(ErrorMessage = "RedisLeaderboardOptions.KeyPrefix is required.")]
     public string KeyPrefix { get; set; } = "communitysdk";
 
     /// <summary>
@@ -43,4 +39,37 @@ public sealed class RedisLeaderboardOptions
 
     /// <summary>How long a month board lives after its last change (and how long an award is remembered for its reversal).</summary>
     public TimeSpan MonthRetention { get; set; } = TimeSpan.FromDays(400);
+}
+
+/// <summary>Checks <see cref="RedisLeaderboardOptions"/> at start, without reflection.</summary>
+internal sealed class RedisLeaderboardOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<RedisLeaderboardOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, RedisLeaderboardOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            failures.Add("RedisLeaderboardOptions.Configuration is required, for example 'localhost:6379'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyPrefix))
+        {
+            failures.Add("RedisLeaderboardOptions.KeyPrefix is required.");
+        }
+
+        if (options.HalfLife is { } halfLife && halfLife <= TimeSpan.Zero)
+        {
+            failures.Add($"RedisLeaderboardOptions.HalfLife must be positive (was {halfLife}).");
+        }
+
+        foreach (var (key, value) in new[] { ("RedeliveryWindow", options.RedeliveryWindow), ("DayRetention", options.DayRetention), ("WeekRetention", options.WeekRetention), ("MonthRetention", options.MonthRetention) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"RedisLeaderboardOptions.{key} must be positive (was {value}).");
+            }
+        }
+
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
 }

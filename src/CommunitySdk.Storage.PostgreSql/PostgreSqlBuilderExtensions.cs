@@ -2,6 +2,7 @@ using CommunitySdk;
 using CommunitySdk.Storage;
 using CommunitySdk.Storage.PostgreSql;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,8 @@ public static class PostgreSqlBuilderExtensions
 
     private static ICommunitySdkBuilder UsePostgreSqlCore(this ICommunitySdkBuilder builder)
     {
-        builder.Services.AddOptions<PostgreSqlStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PostgreSqlStoreOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
         return builder.UseStore(sp => new PostgreSqlCommunityStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetRequiredService<CommunityEventSerializer>()));
     }
 }

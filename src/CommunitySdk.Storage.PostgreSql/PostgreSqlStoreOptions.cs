@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace CommunitySdk.Storage.PostgreSql;
 
 /// <summary>PostgreSQL store settings.</summary>
@@ -9,9 +7,17 @@ public sealed class PostgreSqlStoreOptions
     public const string SectionName = "Community:PostgreSql";
 
     /// <summary>The Npgsql connection string. Required.</summary>
-    [Required(ErrorMessage = "PostgreSqlStoreOptions.ConnectionString is required.")]
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Create and migrate the schema on first use. Default true; turn off when the host runs the SQL scripts itself.</summary>
     public bool AutoMigrate { get; set; } = true;
+}
+
+/// <summary>Checks <see cref="PostgreSqlStoreOptions"/> at start, without reflection.</summary>
+internal sealed class PostgreSqlStoreOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<PostgreSqlStoreOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, PostgreSqlStoreOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail("PostgreSqlStoreOptions.ConnectionString is required.")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
 }

@@ -2,6 +2,7 @@ using CommunitySdk;
 using CommunitySdk.Storage;
 using CommunitySdk.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,8 @@ public static class SqliteBuilderExtensions
 
     private static ICommunitySdkBuilder UseSqliteCore(this ICommunitySdkBuilder builder)
     {
-        builder.Services.AddOptions<SqliteStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SqliteStoreOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
         return builder.UseStore(sp => new SqliteCommunityStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetRequiredService<CommunityEventSerializer>()));
     }
 }

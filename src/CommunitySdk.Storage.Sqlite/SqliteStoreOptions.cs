@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace CommunitySdk.Storage.Sqlite;
 
 /// <summary>How SQLite makes a commit durable (<c>PRAGMA synchronous</c>).</summary>
@@ -22,7 +20,6 @@ public sealed class SqliteStoreOptions
     public const string SectionName = "Community:Sqlite";
 
     /// <summary>The connection string, for example <c>Data Source=community.db</c>. Required.</summary>
-    [Required(ErrorMessage = "SqliteStoreOptions.ConnectionString is required, for example 'Data Source=community.db'.")]
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Create and migrate the schema on first use. Default true; turn off when the host runs the SQL scripts itself.</summary>
@@ -32,6 +29,30 @@ public sealed class SqliteStoreOptions
     public SqliteDurability Durability { get; set; } = SqliteDurability.Normal;
 
     /// <summary>How long a writer waits for another process holding the file's write lock, 0 to 1 hour. Default 30 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "SqliteStoreOptions.BusyTimeout must be between 0 and 1 hour.")]
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Checks <see cref="SqliteStoreOptions"/> at start, without reflection.</summary>
+internal sealed class SqliteStoreOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SqliteStoreOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SqliteStoreOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add("SqliteStoreOptions.ConnectionString is required, for example 'Data Source=community.db'.");
+        }
+
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add($"SqliteStoreOptions.BusyTimeout must be between 0 and 1 hour (was {options.BusyTimeout}).");
+        }
+
+        if (!Enum.IsDefined(options.Durability))
+        {
+            failures.Add($"SqliteStoreOptions.Durability must be Normal or Full (was {options.Durability}).");
+        }
+
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
 }
