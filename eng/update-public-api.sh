@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates PublicAPI.Unshipped.txt of every shipped package from its code (the analyzer's code fix).
-# Shipped API (PublicAPI.Shipped.txt) is never touched: moving lines there is a release step.
+# Shipped API (PublicAPI.Shipped.txt, the 0.1.0 surface) is never touched: moving lines there is a release step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for proj in src/*/*.csproj; do
