@@ -26,6 +26,7 @@ public sealed class NotificationFeed
     public IReadOnlyList<string> For(MemberId member) => _byMember.TryGetValue(member.Value, out var queue) ? queue.Reverse().ToList() : [];
 }
 
+// begin-snippet: notifications-mediator-handler
 /// <summary>A Mediator notification handler: badges earned go to the member's feed.</summary>
 public sealed class BadgeFeedHandler(NotificationFeed feed) : CommunityNotificationHandler<BadgeEarned>
 {
@@ -35,3 +36,4 @@ public sealed class BadgeFeedHandler(NotificationFeed feed) : CommunityNotificat
         return ValueTask.CompletedTask;
     }
 }
+// end-snippet
