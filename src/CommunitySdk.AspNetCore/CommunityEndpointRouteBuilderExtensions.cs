@@ -106,6 +106,15 @@ public static class CommunityEndpointRouteBuilderExtensions
 
     private static void MapAdmin(RouteGroupBuilder admin, Func<Type, bool> has)
     {
+        admin.MapGet("members/{member}/export", async Task<IResult> (HttpContext http, IMemberDataExporter exporter, IMemberDirectory members, string member, CancellationToken ct) =>
+        {
+            var community = CommunityHttp.Community(http);
+            var id = CommunityHttp.MemberFrom(member, "member");
+            _ = await members.GetAsync(community, id, ct).ConfigureAwait(false) ?? throw new MemberNotFoundException(community, id); // 404 before the body starts
+            return Results.Stream(body => exporter.ExportAsync(community, id, body, ct).AsTask(), "application/json; charset=utf-8", "member-export.json");
+        }).WithSummary("Everything the community holds about a member, as one JSON document streamed as it is read (a data access request; docs/privacy.md).")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
+
         if (has(typeof(IPointsService)))
         {
             admin.MapPost("awards", async Task<IResult> (HttpContext http, IPointsService points, CancellationToken ct) =>

@@ -61,6 +61,7 @@ public static class BadgeBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BadgeOptions>, BadgeOptionsValidator>());
         services.TryAddSingleton<BadgeCatalog>();
         services.TryAddSingleton<IBadgeService, BadgeService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemberDataSection, BadgesDataSection>());
         builder.AddProjection<BadgeProjection>();
         builder.AddReactor<BadgeReactor>();
         builder.AddCommandTypes("badges.");

@@ -54,6 +54,7 @@ public static class PointsBuilderExtensions
         services.TryAddSingleton<PointsEngine>();
         services.TryAddSingleton<IPointsAwarder>(sp => sp.GetRequiredService<PointsEngine>());
         services.TryAddSingleton<IPointsService, PointsService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemberDataSection, PointsDataSection>());
         services.TryAddSingleton<IPointsReader>(sp => sp.GetRequiredService<IPointsService>());
         builder.AddProjection<PointsProjection>();
         builder.AddReactor<PointsReactor>();

@@ -51,6 +51,7 @@ public static class ReferralBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReferralOptions>, ReferralOptionsValidator>());
         services.TryAddSingleton<ReferralService>();
         services.TryAddSingleton<IReferralService>(sp => sp.GetRequiredService<ReferralService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemberDataSection, ReferralsDataSection>());
         services.TryAddSingleton<IInviteGraph>(sp => sp.GetRequiredService<ReferralService>());
         builder.AddProjection<ReferralProjection>();
         builder.AddReactor<ReferralReactor>();

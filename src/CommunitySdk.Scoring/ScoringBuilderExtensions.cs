@@ -55,6 +55,7 @@ public static class ScoringBuilderExtensions
         services.TryAddSingleton<IScoringService, ScoringService>();
         services.TryAddSingleton<ILeaderboards>(sp => sp.GetRequiredService<IScoringService>()); // UseRedisLeaderboards replaces it
         services.TryAddSingleton<ITierService, TierService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMemberDataSection, ScoringDataSection>());
         builder.AddProjection<ScoringProjection>();
         builder.AddReactor<ScoringReactor>();
         builder.AddCommandTypes("scoring.");

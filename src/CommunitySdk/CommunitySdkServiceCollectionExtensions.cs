@@ -48,6 +48,7 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton<ICommunity>(sp => sp.GetRequiredService<ActivityPipeline>());
         services.TryAddSingleton<ICommunityImporter>(sp => sp.GetRequiredService<ActivityPipeline>());
         services.TryAddSingleton<IMemberDirectory, MemberDirectory>();
+        services.TryAddSingleton<IMemberDataExporter, MemberDataExporter>();
         services.TryAddSingleton<ICommunityReplayer, CommunityReplayer>();
         services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
         services.TryAddSingleton<CommunityEventSerializer>();

@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace CommunitySdk;
+
+/// <summary>
+/// Exports everything a community holds about one member as one JSON document (a data access request under GDPR
+/// article 15 or PIPL article 45). The schema is <see cref="Schema"/>, documented in docs/privacy.md.
+/// </summary>
+public interface IMemberDataExporter
+{
+    /// <summary>The schema name and version the document states in its <c>schema</c> property.</summary>
+    public const string Schema = "communitysdk.member-export/1";
+
+    /// <summary>
+    /// Writes the member's document to <paramref name="destination"/> as UTF-8 JSON: the profile, every activity of
+    /// the member (and, without another member's id or attributes, the activities of others that concern them), then
+    /// one section per registered feature (<see cref="IMemberDataSection"/>). Long histories are read and written
+    /// page by page, so memory does not grow with them.
+    /// </summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member.</param>
+    /// <param name="destination">Where the document is written; left open.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task that completes when the whole document is written and flushed.</returns>
+    /// <exception cref="MemberNotFoundException">The member never joined (nothing is written).</exception>
+    ValueTask ExportAsync(CommunityId community, MemberId member, Stream destination, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One feature's part of a member export (<c>points</c>, <c>badges</c>, ...). A feature registers one with
+/// <c>TryAddEnumerable</c>; a host may add its own for data it keeps beside the SDK's.
+/// </summary>
+public interface IMemberDataSection
+{
+    /// <summary>The section's property name in the document (lowercase, stable).</summary>
+    string Name { get; }
+
+    /// <summary>Writes the section's value (one JSON value, usually an object) for the member of <paramref name="context"/>.</summary>
+    /// <param name="context">The member and community, and how to name other members.</param>
+    /// <param name="writer">The document's writer, positioned after the section's property name.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>A task that completes when the value is written.</returns>
+    ValueTask WriteAsync(MemberExportContext context, Utf8JsonWriter writer, CancellationToken cancellationToken);
+}
+
+/// <summary>The member an export is for, and how sections name other members: by display name, never by id.</summary>
+/// <param name="Community">The community.</param>
+/// <param name="Member">The member.</param>
+/// <param name="Members">The member directory, for the display names of other members.</param>
+public sealed record MemberExportContext(CommunityId Community, MemberId Member, IMemberDirectory Members)
+{
+    /// <summary>
+    /// How the exported member sees another member: the display name the community shows (as the member endpoints
+    /// do), never the other member's id, which may be an e-mail address.
+    /// </summary>
+    /// <param name="other">The other member.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The display name, or <c>a former member</c> when the directory no longer knows them.</returns>
+    public async ValueTask<string> NameOfAsync(MemberId other, CancellationToken cancellationToken = default) =>
+        (await Members.GetAsync(Community, other, cancellationToken).ConfigureAwait(false))?.DisplayName ?? "a former member";
+}
