@@ -101,6 +101,18 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         Assert.Equal(1, await newcomer.Locator("#badges .badge[data-badge=first-post]").CountAsync());
         Assert.True(await newcomer.Locator("#badges .progress").CountAsync() > 0);
         Assert.Equal(1, await newcomer.Locator("#leaderboard tr.leader.me").CountAsync());
+        Assert.NotEqual("rgba(0, 0, 0, 0)", await newcomer.Locator("#leaderboard tr.leader.me td").First.EvaluateAsync<string>("td => getComputedStyle(td).backgroundColor")); // "you" stands out
+        Assert.Contains("reputation earned this week", await newcomer.Locator("#board-description").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains(await newcomer.Locator(".feed").AllTextContentsAsync(), t => t.Contains("“First order”", StringComparison.Ordinal)); // the badge's name, not its id
+        Assert.Equal(0, await newcomer.Locator("#cities").CountAsync()); // operator insights are not shown to customers
+
+        // On a phone: one column, nothing wider than the screen.
+        await newcomer.SetViewportSizeAsync(390, 844);
+        await newcomer.ReloadAsync();
+        await newcomer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "community-390.png"), FullPage = true });
+        Assert.True(await newcomer.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the community page overflows a 390 px screen");
+        Assert.True(await newcomer.Locator("#badges").EvaluateAsync<bool>("e => e.getBoundingClientRect().right <= window.innerWidth"), "the badges card is cut off at 390 px");
+        await newcomer.SetViewportSizeAsync(1100, 1300);
 
         // A refund takes the order's points back.
         await newcomer.GotoAsync("/");

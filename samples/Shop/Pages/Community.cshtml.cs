@@ -20,7 +20,18 @@ public sealed class CommunityModel(
     NotificationFeed feed,
     Catalog catalog) : PageModel
 {
-    public static readonly IReadOnlyList<(string Board, string Label)> Boards = [("day", "Today"), ("week", "This week"), ("score", "All time")];
+    public static readonly IReadOnlyList<(string Board, string Label)> Boards = [("day", "Today"), ("week", "This week"), ("score", "Overall")];
+
+    /// <summary>What the selected board ranks and over which window, in words.</summary>
+    public string BoardDescription => Board switch
+    {
+        "day" => $"{scoring.PointsBoardCurrency} earned today",
+        "week" => $"{scoring.PointsBoardCurrency} earned this week (since Monday)",
+        _ => $"overall score: recent activity counts most (half-life {scoring.HalfLife.TotalDays:0} days)",
+    };
+
+    /// <summary>Operator insights (where to hold the next meetup) are for admins, not customers.</summary>
+    public bool IsOperator => User.IsInRole("admin");
 
     public MemberId Me { get; private set; }
 
@@ -77,7 +88,7 @@ public sealed class CommunityModel(
         var tree = await InviteTrees.BuildAsync(graph, directory, shop, Me, depth: 3, cancellationToken);
         Descendants = tree.Descendants;
         TreeSvg = InviteTreeSvg.Render(tree);
-        CityRanking = await scoring.SegmentRankingAsync(shop, cancellationToken);
+        CityRanking = IsOperator ? await scoring.SegmentRankingAsync(shop, cancellationToken) : [];
         Feed = feed.For(Me);
     }
 }

@@ -27,12 +27,14 @@ public sealed class NotificationFeed
 }
 
 // begin-snippet: notifications-mediator-handler
-/// <summary>A Mediator notification handler: badges earned go to the member's feed.</summary>
-public sealed class BadgeFeedHandler(NotificationFeed feed) : CommunityNotificationHandler<BadgeEarned>
+/// <summary>A Mediator notification handler: badges earned go to the member's feed, by the badge's name.</summary>
+public sealed class BadgeFeedHandler(NotificationFeed feed, IBadgeService badges) : CommunityNotificationHandler<BadgeEarned>
 {
     protected override ValueTask HandleAsync(BadgeEarned communityEvent, CancellationToken cancellationToken)
     {
-        feed.Add(communityEvent, $"You earned the badge “{communityEvent.BadgeId}”.");
+        var badge = badges.Definitions.FirstOrDefault(b => b.Id == communityEvent.BadgeId);
+        var name = badge?.LevelName is { } level ? $"{badge.Name} ({level})" : badge?.Name ?? communityEvent.BadgeId;
+        feed.Add(communityEvent, $"You earned the badge “{name}”.");
         return ValueTask.CompletedTask;
     }
 }
