@@ -105,6 +105,12 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         Assert.Contains("reputation earned this week", await newcomer.Locator("#board-description").TextContentAsync(), StringComparison.Ordinal);
         Assert.Contains(await newcomer.Locator(".feed").AllTextContentsAsync(), t => t.Contains("“First order”", StringComparison.Ordinal)); // the badge's name, not its id
         Assert.Equal(0, await newcomer.Locator("#cities").CountAsync()); // operator insights are not shown to customers
+        Assert.Contains("held by", await newcomer.Locator("#badges .badge[data-badge=first-order] .rarity").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains(await newcomer.Locator("#badges .progress small").AllTextContentsAsync(), t => t.Contains("1 of 5 orders", StringComparison.Ordinal)); // progress in words
+        Assert.Equal("N", await newcomer.Locator("#leaderboard tr.leader.me .avatar").First.TextContentAsync()); // initials of "Nina"
+        Assert.False(string.IsNullOrWhiteSpace(await newcomer.Locator("#tier-name").TextContentAsync()));
+        Assert.True(await newcomer.Locator("#tier .requirement").CountAsync() > 0); // what the next tier needs
+        Assert.StartsWith("http://127.0.0.1:", await newcomer.Locator("#invite-link").InputValueAsync(), StringComparison.Ordinal); // an absolute link to share
 
         // On a phone: one column, nothing wider than the screen.
         await newcomer.SetViewportSizeAsync(390, 844);
@@ -131,7 +137,7 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         // The city filter narrows the leaderboard to Berlin members.
         await inviter.SelectOptionAsync("#city", "Berlin");
         await inviter.WaitForURLAsync(new Regex("city=Berlin"));
-        var berlin = await inviter.Locator("#leaderboard tr.leader td:nth-child(2)").AllTextContentsAsync();
+        var berlin = await inviter.Locator("#leaderboard tr.leader .name").AllTextContentsAsync();
         Assert.NotEmpty(berlin);
         Assert.All(berlin, m => Assert.Contains(m, new[] { "Lena", "Tom", "Mia", "Ali", "Admin", "Nina" }));
     }

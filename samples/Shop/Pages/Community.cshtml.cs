@@ -18,6 +18,7 @@ public sealed class CommunityModel(
     IInviteGraph graph,
     IMemberDirectory directory,
     NotificationFeed feed,
+    ITierService tiers,
     Catalog catalog) : PageModel
 {
     public static readonly IReadOnlyList<(string Board, string Label)> Boards = [("day", "Today"), ("week", "This week"), ("score", "Overall")];
@@ -63,6 +64,31 @@ public sealed class CommunityModel(
 
     public IReadOnlyList<string> Feed { get; private set; } = [];
 
+    /// <summary>The member's own row when it is not among the top shown.</summary>
+    public (LeaderboardEntry Entry, string Name)? PinnedMe { get; private set; }
+
+    /// <summary>Share of members holding each badge, by badge id.</summary>
+    public IReadOnlyDictionary<string, double> Rarity { get; private set; } = new Dictionary<string, double>();
+
+    public TierProgress? Tier { get; private set; }
+
+    /// <summary>The absolute invite link.</summary>
+    public string InviteLink => $"{Request.Scheme}://{Request.Host}/signup?code={InviteCode}";
+
+    /// <summary>Up to two initials of a display name, for the avatar.</summary>
+    public static string Initials(string name) =>
+        string.Concat(name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2).Select(w => char.ToUpperInvariant(w[0])));
+
+    /// <summary>Progress in words from the badge definition: "1 of 5 orders".</summary>
+    public static string InWords(BadgeProgress progress) =>
+        $"{progress.Current:0.#} of {progress.Target:0.#} {Nouns.GetValueOrDefault(progress.Unit, progress.Unit)}";
+
+    private static readonly Dictionary<string, string> Nouns = new(StringComparer.Ordinal)
+    {
+        ["order.completed"] = "orders", ["post.created"] = "posts", ["meetup.attended"] = "meetups",
+        ["qualified referrals"] = "friends who ordered",
+    };
+
     public async Task OnGetAsync(string? board, string? city, CancellationToken cancellationToken)
     {
         var shop = ShopApp.Community;
@@ -79,6 +105,13 @@ public sealed class CommunityModel(
 
         Leaders = leaders;
         MyRank = await scoring.RankAsync(shop, key, Me, cancellationToken);
+        if (MyRank is { } mine && !leaders.Any(l => l.Item1.Member == Me))
+        {
+            PinnedMe = (mine, (await directory.GetAsync(shop, Me, cancellationToken))?.DisplayName ?? Me.Value);
+        }
+
+        Rarity = (await badges.GetRarityAsync(shop, cancellationToken)).ToDictionary(r => r.Badge.Id, r => r.Share);
+        Tier = await tiers.GetProgressAsync(shop, Me, cancellationToken);
         Badges = (await badges.GetBadgesAsync(shop, Me, cancellationToken)).Where(b => b.Displayed && !b.Revoked).ToList();
         var held = Badges.Select(b => b.Badge.Id).ToHashSet();
         Progress = (await badges.GetProgressAsync(shop, Me, cancellationToken)).Where(p => !held.Contains(p.Badge.Id) && !p.Badge.ManualOnly).ToList();
