@@ -22,6 +22,12 @@ public static class ShopApp
     /// <summary>The one community of this shop.</summary>
     public static readonly CommunityId Community = new("demo-shop");
 
+    /// <summary>The shop's time zone: day and week boards, caps and the dates members see.</summary>
+    public const string TimeZone = "Europe/Berlin";
+
+    /// <summary>The shop's culture for dates and numbers members see.</summary>
+    public static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+
     /// <summary>Builds the app; starting it seeds the demo community when the store is empty. Arguments are ASP.NET Core's.</summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls</c>, <c>--ConnectionStrings:Community</c>, <c>--Telemetry:Console=true</c>.</param>
     /// <returns>The app, not started.</returns>
@@ -50,7 +56,7 @@ public static class ShopApp
         // Member write endpoints share one per-user limit (429 ProblemDetails when reached).
         builder.Services.AddRateLimiter(o => o.AddCommunityMemberPolicy("community-writes", permitsPerWindow: 30));
 
-        builder.Services.AddCommunitySdk(o => o.Community(Community.Value, c => c.Name = "Demo shop"))
+        builder.Services.AddCommunitySdk(o => o.Community(Community.Value, c => { c.Name = "Demo shop"; c.TimeZone = TimeZone; }))
             .AddPoints(p => p
                 .Currency("reputation", configure: c => c.DailyCap = 100)
                 .Rule("post.created", amount: 10, currency: "reputation")

@@ -111,6 +111,10 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(await newcomer.Locator("#tier-name").TextContentAsync()));
         Assert.True(await newcomer.Locator("#tier .requirement").CountAsync() > 0); // what the next tier needs
         Assert.StartsWith("http://127.0.0.1:", await newcomer.Locator("#invite-link").InputValueAsync(), StringComparison.Ordinal); // an absolute link to share
+        var history = await newcomer.Locator("#history td.what").AllTextContentsAsync();
+        Assert.Contains("Welcome reward for joining through Lena", history); // who and why, in words
+        Assert.Contains("Order", history);
+        Assert.Matches(@"^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$", await newcomer.Locator("#history td.when").First.TextContentAsync()); // the shop's culture (en-GB), Berlin time
 
         // On a phone: one column, nothing wider than the screen.
         await newcomer.SetViewportSizeAsync(390, 844);
@@ -131,6 +135,7 @@ public sealed class ShopBrowserTests : IAsyncLifetime
 
         // The inviter's tree grew by the newcomer.
         await inviter.ReloadAsync();
+        Assert.Contains("Referral reward: Nina's first order", await inviter.Locator("#history td.what").AllTextContentsAsync());
         Assert.Equal(nodesBefore + 1, await inviter.Locator("#invite-tree g.node").CountAsync());
         Assert.Equal(1, await inviter.Locator("#invite-tree g.node[data-name=Nina]").CountAsync());
 

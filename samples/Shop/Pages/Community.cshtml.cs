@@ -19,6 +19,7 @@ public sealed class CommunityModel(
     IMemberDirectory directory,
     NotificationFeed feed,
     ITierService tiers,
+    ICommunity community,
     Catalog catalog) : PageModel
 {
     public static readonly IReadOnlyList<(string Board, string Label)> Boards = [("day", "Today"), ("week", "This week"), ("score", "Overall")];
@@ -54,6 +55,9 @@ public sealed class CommunityModel(
 
     public IReadOnlyList<LedgerEntry> History { get; private set; } = [];
 
+    /// <summary>The points history in words, with who and why, in the shop's time zone and culture.</summary>
+    public IReadOnlyList<(string When, string What, string Amount)> HistoryLines { get; private set; } = [];
+
     public string InviteCode { get; private set; } = "";
 
     public string TreeSvg { get; private set; } = "";
@@ -82,6 +86,51 @@ public sealed class CommunityModel(
     /// <summary>Progress in words from the badge definition: "1 of 5 orders".</summary>
     public static string InWords(BadgeProgress progress) =>
         $"{progress.Current:0.#} of {progress.Target:0.#} {Nouns.GetValueOrDefault(progress.Unit, progress.Unit)}";
+
+    private static readonly Dictionary<string, string> RuleWords = new(StringComparer.Ordinal)
+    {
+        ["order.completed"] = "Order", ["post.created"] = "Post in the club", ["meetup.attended"] = "Meetup", ["member.joined"] = "Joining",
+    };
+
+    /// <summary>
+    /// Each ledger entry in words: the rule or the referral behind it, naming the friend whose order paid a referral
+    /// reward (the activity the entry was written with) and the inviter of a welcome reward.
+    /// </summary>
+    private async Task<IReadOnlyList<(string, string, string)>> DescribeAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        var shop = ShopApp.Community;
+        var sources = (await community.GetHistoryAsync(shop, Me, new ActivityPageRequest(PageSize: 100), cancellationToken)).Items.ToDictionary(a => a.ActivityId);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(ShopApp.TimeZone);
+        var lines = new List<(string, string, string)>();
+        foreach (var entry in entries)
+        {
+            var who = sources.TryGetValue(entry.ActivityId, out var source) && source.Activity.Member != Me
+                ? (await directory.GetAsync(shop, source.Activity.Member, cancellationToken))?.DisplayName
+                : null;
+            var what = entry.Reason switch
+            {
+                "referral reward, level 1" => $"Referral reward: {who ?? "a friend"}'s first order",
+                { } r when r.StartsWith("referral reward, level ", StringComparison.Ordinal) => $"Referral reward: an order by a friend of {who ?? "a friend"}",
+                "referral: welcome reward" => $"Welcome reward for joining through {await InviterNameAsync(cancellationToken)}",
+                { } r when r.StartsWith("rule ", StringComparison.Ordinal) => RuleWords.GetValueOrDefault(r[5..], r[5..]),
+                { } r => r,
+            };
+            if (entry.Kind != "Awarded")
+            {
+                what = $"{entry.Kind}: {what}";
+            }
+
+            var when = TimeZoneInfo.ConvertTime(entry.CreatedAt, zone).ToString("d MMM yyyy, HH:mm", ShopApp.Culture);
+            lines.Add((when, what, $"{entry.Amount.ToString("+0.##;-0.##", ShopApp.Culture)} {entry.Currency}"));
+        }
+
+        return lines;
+    }
+
+    private async Task<string> InviterNameAsync(CancellationToken cancellationToken) =>
+        await referrals.GetReferralAsync(ShopApp.Community, Me, cancellationToken) is { } referral
+            ? (await directory.GetAsync(ShopApp.Community, referral.Inviter, cancellationToken))?.DisplayName ?? "a friend"
+            : "a friend";
 
     private static readonly Dictionary<string, string> Nouns = new(StringComparer.Ordinal)
     {
@@ -117,6 +166,7 @@ public sealed class CommunityModel(
         Progress = (await badges.GetProgressAsync(shop, Me, cancellationToken)).Where(p => !held.Contains(p.Badge.Id) && !p.Badge.ManualOnly).ToList();
         Balances = await points.GetBalancesAsync(shop, Me, cancellationToken);
         History = (await points.GetHistoryAsync(shop, Me, new LedgerPageRequest(PageSize: 10), cancellationToken)).Items;
+        HistoryLines = await DescribeAsync(History, cancellationToken);
         InviteCode = (await referrals.GetCodeAsync(shop, Me, cancellationToken))?.Code ?? "";
         var tree = await InviteTrees.BuildAsync(graph, directory, shop, Me, depth: 3, cancellationToken);
         Descendants = tree.Descendants;
