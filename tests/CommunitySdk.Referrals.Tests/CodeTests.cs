@@ -22,6 +22,23 @@ public class CodeTests
     }
 
     [Fact]
+    public async Task A_code_is_found_as_a_join_finds_it_and_finding_records_nothing()
+    {
+        await using var host = Host();
+        var code = await host.CodeOf("alice");
+        var found = await host.Referrals().FindCodeAsync(Shop, $"  {code.ToLowerInvariant()} ");
+        Assert.Equal(M("alice"), found?.Owner);
+        Assert.Equal(code, found?.Code);
+        var invite = await host.Referrals().CreateInviteAsync(Shop, M("alice"), new InviteRequest { VanityCode = "MAKERS10" });
+        Assert.Equal(invite.Code, (await host.Referrals().FindCodeAsync(Shop, "makersIO"))?.Code); // look-alike characters, as joins accept them
+        var before = await host.Get<Storage.ICommunityStore>().GetLastActivityIdAsync(Shop);
+        Assert.Null(await host.Referrals().FindCodeAsync(Shop, "NOSUCHCODE"));
+        Assert.Null(await host.Referrals().FindCodeAsync(Shop, new string('A', 200)));
+        Assert.Null(await host.Referrals().FindCodeAsync(Shop, " "));
+        Assert.Equal(before, await host.Get<Storage.ICommunityStore>().GetLastActivityIdAsync(Shop));
+    }
+
+    [Fact]
     public async Task Concurrent_requests_for_a_default_code_agree_on_one()
     {
         await using var host = Host();

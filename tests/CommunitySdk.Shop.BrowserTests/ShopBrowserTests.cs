@@ -75,6 +75,7 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         var newcomer = await newcomerContext.NewPageAsync();
         await newcomer.GotoAsync($"/signup?code={code}");
         Assert.Equal(code, await newcomer.InputValueAsync("#code"));
+        Assert.StartsWith("Lena invited you. When you place your first order, you get 10 coins and Lena gets", await newcomer.Locator("#invited-by").TextContentAsync(), StringComparison.Ordinal);
         await newcomer.FillAsync("#name", "nina");
         await newcomer.SelectOptionAsync("#city", "Berlin");
         await newcomer.ClickAsync("#join");

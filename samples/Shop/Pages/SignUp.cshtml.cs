@@ -2,10 +2,11 @@ using CommunitySdk.Referrals;
 using CommunitySdk.Shop.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Shop.Pages;
 
-public sealed class SignUpModel(IMemberDirectory directory, IReferralService referrals, Catalog catalog) : PageModel
+public sealed class SignUpModel(IMemberDirectory directory, IReferralService referrals, IOptions<ReferralOptions> referralOptions, Catalog catalog) : PageModel
 {
     public IReadOnlyList<string> Cities => catalog.Cities;
 
@@ -15,7 +16,19 @@ public sealed class SignUpModel(IMemberDirectory directory, IReferralService ref
 
     public string? Error { get; private set; }
 
-    public void OnGet(string? code) => Code = code;
+    /// <summary>"Lena invited you: ..." when the link's code is one of ours.</summary>
+    public string? Invitation { get; private set; }
+
+    public async Task OnGetAsync(string? code, CancellationToken cancellationToken)
+    {
+        Code = code;
+        if (!string.IsNullOrWhiteSpace(code) && await referrals.FindCodeAsync(ShopApp.Community, code, cancellationToken) is { Enabled: true } found
+            && await directory.GetAsync(ShopApp.Community, found.Owner, cancellationToken) is { } owner)
+        {
+            var rewards = referralOptions.Value;
+            Invitation = $"{owner.DisplayName} invited you. When you place your first order, you get {rewards.InviteeReward:0.##} {rewards.RewardCurrency} and {owner.DisplayName} gets {rewards.InviterReward:0.##}.";
+        }
+    }
 
     public async Task<IActionResult> OnPostAsync(string name, string city, string? code, CancellationToken cancellationToken)
     {

@@ -104,6 +104,16 @@ public interface IReferralService
     /// <returns>The code, or <see langword="null"/>.</returns>
     ValueTask<ReferralCodeInfo?> GetCodeAsync(CommunityId community, MemberId member, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A code as a sign-up page shows it ("Lena invited you"): its owner, uses, limit, expiry and whether it is enabled,
+    /// found the way joins find it (case and look-alike characters ignored). A read; never records anything.
+    /// </summary>
+    /// <param name="community">The community.</param>
+    /// <param name="code">The code as typed or taken from a link.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <returns>The code, or <see langword="null"/> when the community has no such code.</returns>
+    ValueTask<ReferralCodeInfo?> FindCodeAsync(CommunityId community, string code, CancellationToken cancellationToken = default);
+
     /// <summary>Creates an invite link (a vanity code, a use limit, an expiry, a segment). Counts against the daily invite quota.</summary>
     /// <param name="community">The community.</param>
     /// <param name="member">The owner.</param>

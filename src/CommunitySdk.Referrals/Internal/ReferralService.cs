@@ -44,6 +44,22 @@ internal sealed class ReferralService(
         return await projection.ReadAsync(communityId, (s, _) => s.DefaultCodes.TryGetValue(member, out var code) ? s.Codes[CodeRules.Skeleton(code)].ToInfo() : null, cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<ReferralCodeInfo?> FindCodeAsync(CommunityId communityId, string code, CancellationToken cancellationToken = default)
+    {
+        if (communityId.IsEmpty)
+        {
+            throw new CommunityValidationException("community", "is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(code) || code.Length > CodeRules.MaxLength)
+        {
+            return null;
+        }
+
+        var skeleton = CodeRules.Skeleton(code);
+        return await projection.ReadAsync(communityId, (s, _) => s.Codes.TryGetValue(skeleton, out var found) ? found.ToInfo() : null, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<ReferralCodeInfo> CreateInviteAsync(CommunityId communityId, MemberId member, InviteRequest request, CancellationToken cancellationToken = default)
     {
         Require(communityId, member);
