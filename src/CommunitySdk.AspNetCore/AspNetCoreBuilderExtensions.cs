@@ -55,9 +55,9 @@ public static class AspNetCoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(jobs);
         builder.Services.Configure<CommunityEndpointOptions>(endpoints);
         builder.Services.AddOptions<CommunityEndpointOptions>().ValidateConfigurationKeys(endpoints);
-        ArgumentNullException.ThrowIfNull(jobs);
         builder.Services.Configure<CommunityJobOptions>(jobs);
         builder.Services.AddOptions<CommunityJobOptions>().ValidateConfigurationKeys(jobs);
 

@@ -33,7 +33,7 @@ public partial class ConfigurationReferenceTests
     [Fact]
     public void The_reference_page_lists_exactly_the_keys_the_options_bind()
     {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "configuration.md"));
+        var page = File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md"));
         var sections = Headings().Split(page).Skip(1).Chunk(2).ToDictionary(c => c[0].Trim(), c => c[1]);
         var expected = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var root in Roots)
@@ -63,7 +63,7 @@ public partial class ConfigurationReferenceTests
     {
         using var folder = new TemporaryFolder();
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(RepositoryRoot(), "docs", "appsettings.example.json"))
+            .AddJsonFile(Path.Combine(Repository.Root, "docs", "appsettings.example.json"))
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Community:Sqlite:ConnectionString"] = $"Data Source={folder.File("community.db")}" })
             .Build();
         var services = new ServiceCollection();
@@ -189,17 +189,6 @@ public partial class ConfigurationReferenceTests
     }
 
     private static bool IsSdkType(Type type) => type.Namespace?.StartsWith("CommunitySdk", StringComparison.Ordinal) == true;
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CommunitySdk.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("CommunitySdk.sln not found above the test binaries.");
-    }
 
     [GeneratedRegex(@"^### (\w+)\s*$", RegexOptions.Multiline)]
     private static partial Regex Headings();
