@@ -53,8 +53,6 @@ public sealed class CommunityModel(
 
     public IReadOnlyList<PointsBalance> Balances { get; private set; } = [];
 
-    public IReadOnlyList<LedgerEntry> History { get; private set; } = [];
-
     /// <summary>The points history in words, with who and why, in the shop's time zone and culture.</summary>
     public IReadOnlyList<(string When, string What, string Amount)> HistoryLines { get; private set; } = [];
 
@@ -165,8 +163,8 @@ public sealed class CommunityModel(
         var held = Badges.Select(b => b.Badge.Id).ToHashSet();
         Progress = (await badges.GetProgressAsync(shop, Me, cancellationToken)).Where(p => !held.Contains(p.Badge.Id) && !p.Badge.ManualOnly).ToList();
         Balances = await points.GetBalancesAsync(shop, Me, cancellationToken);
-        History = (await points.GetHistoryAsync(shop, Me, new LedgerPageRequest(PageSize: 10), cancellationToken)).Items;
-        HistoryLines = await DescribeAsync(History, cancellationToken);
+        var ledger = await points.GetHistoryAsync(shop, Me, new LedgerPageRequest(PageSize: 10), cancellationToken);
+        HistoryLines = await DescribeAsync(ledger.Items, cancellationToken);
         InviteCode = (await referrals.GetCodeAsync(shop, Me, cancellationToken))?.Code ?? "";
         var tree = await InviteTrees.BuildAsync(graph, directory, shop, Me, depth: 3, cancellationToken);
         Descendants = tree.Descendants;

@@ -27,7 +27,7 @@ internal sealed class PointsDataSection(IPointsService points) : IMemberDataSect
         foreach (var balance in balances)
         {
             writer.WriteStartArray(balance.Currency);
-            LedgerPageRequest? page = new(balance.Currency, PageSize: 500);
+            LedgerPageRequest? page = new(balance.Currency, PageSize: ActivityPageRequest.MaxPageSize);
             while (page is not null)
             {
                 var result = await points.GetHistoryAsync(context.Community, context.Member, page, cancellationToken).ConfigureAwait(false);

@@ -10,9 +10,6 @@ namespace CommunitySdk.Internal;
 /// </summary>
 internal sealed class MemberDataExporter(ICommunity history, IMemberDirectory members, IEnumerable<IMemberDataSection> sections, TimeProvider time) : IMemberDataExporter
 {
-    /// <summary>Activities read and written per page.</summary>
-    internal const int PageSize = 500;
-
     /// <summary>JSON for people: indented, Chinese and other non-ASCII text as is (still escaping HTML-sensitive characters).</summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
@@ -47,7 +44,7 @@ internal sealed class MemberDataExporter(ICommunity history, IMemberDirectory me
             writer.WriteEndObject();
 
             writer.WriteStartArray("activities");
-            ActivityPageRequest? page = new(PageSize);
+            ActivityPageRequest? page = new(ActivityPageRequest.MaxPageSize);
             while (page is not null)
             {
                 var result = await history.GetHistoryAsync(community, member, page, cancellationToken).ConfigureAwait(false);
