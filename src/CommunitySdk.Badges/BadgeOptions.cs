@@ -80,6 +80,12 @@ public sealed class BadgeDefinition
     /// <summary>The description shown to members.</summary>
     public string? Description { get; set; }
 
+    /// <summary>The display name per culture (<c>"zh-CN": "首单"</c>); queries answer in the current UI culture, falling back to <see cref="Name"/>. See <see cref="CommunitySdk.DisplayNames"/>.</summary>
+    public IDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The description per culture; falls back to <see cref="Description"/>.</summary>
+    public IDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The host's image key.</summary>
     public string? ImageKey { get; set; }
 
@@ -119,6 +125,12 @@ public sealed class BadgeFamily
     /// <summary>The description shown to members.</summary>
     public string? Description { get; set; }
 
+    /// <summary>The display name per culture (<c>"zh-CN": "首单"</c>); queries answer in the current UI culture, falling back to <see cref="Name"/>. See <see cref="CommunitySdk.DisplayNames"/>.</summary>
+    public IDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The description per culture; falls back to <see cref="Description"/>.</summary>
+    public IDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The levels, lowest first. A family needs at least one.</summary>
     public IList<BadgeLevel> Levels { get; } = [];
 }
@@ -128,6 +140,9 @@ public sealed class BadgeLevel
 {
     /// <summary>The level's name ("Bronze", "Level 2"). Default "Level n".</summary>
     public string? Name { get; set; }
+
+    /// <summary>The level's name per culture (<c>"zh-CN": "铜牌"</c>); falls back to <see cref="Name"/>.</summary>
+    public IDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The badge id; default <c>{family}-{name in lower case}</c>.</summary>
     public string? Id { get; set; }

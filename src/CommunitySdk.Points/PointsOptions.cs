@@ -83,6 +83,9 @@ public sealed class CurrencyDefinition
     [Required]
     public string Name { get; set; } = "";
 
+    /// <summary>The display name per culture (<c>"zh-CN": "积分"</c>), in <see cref="PointsBalance.CurrencyDisplayName"/>; falls back to <see cref="Name"/>.</summary>
+    public IDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Whether members can spend it. A spendable balance never goes below zero.</summary>
     public bool Spendable { get; set; }
 

@@ -175,9 +175,12 @@ public sealed class ScoringOptions
 /// <summary>A tier and what it takes. Every requirement must hold.</summary>
 public sealed class TierDefinition
 {
-    /// <summary>The name.</summary>
+    /// <summary>The name: the tier's id in events and queries, and its display name unless <see cref="DisplayNames"/> has one.</summary>
     [Required]
     public string Name { get; set; } = "";
+
+    /// <summary>The display name per culture (<c>"zh-CN": "常客"</c>), in <see cref="TierProgress.TierDisplayName"/>; falls back to <see cref="Name"/>.</summary>
+    public IDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Least composite score.</summary>
     [Range(0.0, double.MaxValue)]

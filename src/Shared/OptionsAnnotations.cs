@@ -26,4 +26,29 @@ internal static class OptionsAnnotations
             }
         }
     }
+
+    /// <summary>Checks a display-name map (<c>DisplayNames</c>): culture names and names present and at most <see cref="DisplayNames.MaxLength"/> characters.</summary>
+    /// <param name="names">The map.</param>
+    /// <param name="path">Where it is configured, for example <c>Badges:Badges[0] 'first-order'.DisplayNames</c>.</param>
+    /// <param name="failures">Where failures go.</param>
+    public static void ValidateDisplayNames(IEnumerable<KeyValuePair<string, string>> names, string path, ICollection<string> failures)
+    {
+        foreach (var (culture, name) in names)
+        {
+            if (string.IsNullOrWhiteSpace(culture) || culture.Length > DisplayNames.MaxLength)
+            {
+                failures.Add($"{path}: a culture name must be 1 to {DisplayNames.MaxLength} characters (was '{culture}').");
+            }
+            else if (string.IsNullOrWhiteSpace(name) || name.Length > DisplayNames.MaxLength)
+            {
+                failures.Add($"{path}[{culture}]: the display name must be 1 to {DisplayNames.MaxLength} characters.");
+            }
+        }
+    }
+
+    /// <summary>A read-only copy of a validated display-name map that compares culture names ignoring case, or <see langword="null"/> when it is empty.</summary>
+    /// <param name="names">The configured map.</param>
+    /// <returns>The copy.</returns>
+    public static IReadOnlyDictionary<string, string>? FreezeDisplayNames(ICollection<KeyValuePair<string, string>> names) =>
+        names.Count == 0 ? null : new Dictionary<string, string>(names, StringComparer.OrdinalIgnoreCase);
 }

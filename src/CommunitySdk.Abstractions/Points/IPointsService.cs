@@ -180,7 +180,11 @@ public interface IPointsAwarder
 /// <param name="Total">The sum of the member's ledger entries (includes pending and not-yet-swept expired points).</param>
 /// <param name="Available">What can be spent now: not pending, not expired.</param>
 /// <param name="Pending">Held in a return window, spendable later.</param>
-public sealed record PointsBalance(string Currency, decimal Total, decimal Available, decimal Pending);
+public sealed record PointsBalance(string Currency, decimal Total, decimal Available, decimal Pending)
+{
+    /// <summary>The currency's display name in the current UI culture (the currency's name when it has none for the culture).</summary>
+    public string CurrencyDisplayName { get; init; } = Currency;
+}
 
 /// <summary>A lot of points that will expire.</summary>
 /// <param name="Currency">The currency.</param>

@@ -305,7 +305,14 @@ public sealed record TierProgress(
     DateTimeOffset? ProtectedUntil,
     DateTimeOffset? DemotionAt,
     IReadOnlyList<TierRequirementProgress> Keep,
-    IReadOnlyList<TierRequirementProgress> Next);
+    IReadOnlyList<TierRequirementProgress> Next)
+{
+    /// <summary>The display name of <see cref="Tier"/> in the current UI culture (the tier's own name when it has none for the culture).</summary>
+    public string TierDisplayName { get; init; } = Tier;
+
+    /// <summary>The display name of <see cref="NextTier"/> in the current UI culture, or <see langword="null"/> at the top.</summary>
+    public string? NextTierDisplayName { get; init; } = NextTier;
+}
 
 /// <summary>Tier progress and suspensions ("what do I need for the next tier").</summary>
 public interface ITierService

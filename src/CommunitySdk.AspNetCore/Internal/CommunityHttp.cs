@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,31 @@ internal static class CommunityHttp
     public static MemberId Me(HttpContext http) => (MemberId)http.Items[MemberKey]!;
 
     public static JsonHttpResult<T> Ok<T>(T value) => TypedResults.Json(value, Json);
+
+    /// <summary>
+    /// The most preferred culture of the request's <c>Accept-Language</c> (by quality, the first 10 entries) that .NET
+    /// knows, or <see langword="null"/>. Used when the host has no request localization of its own.
+    /// </summary>
+    internal static CultureInfo? RequestedCulture(HttpContext http)
+    {
+        var languages = http.Request.GetTypedHeaders().AcceptLanguage;
+        foreach (var language in languages.Take(10).OrderByDescending(l => l.Quality ?? 1))
+        {
+            if (language.Value.Value is { Length: > 0 and <= 85 } name && name != "*" && (language.Quality ?? 1) > 0)
+            {
+                try
+                {
+                    return CultureInfo.GetCultureInfo(name, predefinedOnly: true);
+                }
+                catch (CultureNotFoundException)
+                {
+                    // Not a culture .NET knows: try the next one.
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Runs before every handler: authorizes (401/403), resolves the route's community (404 when unknown, 403 when the
@@ -92,6 +118,12 @@ internal static class CommunityHttp
                 }
 
                 http.Items[MemberKey] = member;
+            }
+
+            if (http.Features.Get<IRequestCultureFeature>() is null && RequestedCulture(http) is { } culture)
+            {
+                // No request localization in the host: names of badges, tiers and currencies follow Accept-Language.
+                CultureInfo.CurrentUICulture = culture;
             }
 
             return await next(context).ConfigureAwait(false);

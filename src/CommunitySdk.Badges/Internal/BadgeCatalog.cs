@@ -1,13 +1,51 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Badges.Internal;
 
-/// <summary>One compiled badge.</summary>
-internal sealed class CompiledBadge(int index, BadgeInfo info, Node? criterion, bool autoRevoke)
+/// <summary>The display names per culture of a badge: its own (or its family's and its level's) name and description.</summary>
+internal sealed record BadgeTexts(
+    IReadOnlyDictionary<string, string>? Names,
+    IReadOnlyDictionary<string, string>? Descriptions,
+    IReadOnlyDictionary<string, string>? LevelNames = null)
 {
+    public bool IsEmpty => Names is null && Descriptions is null && LevelNames is null;
+}
+
+/// <summary>One compiled badge.</summary>
+internal sealed class CompiledBadge(int index, BadgeInfo info, Node? criterion, bool autoRevoke, BadgeTexts texts)
+{
+    private readonly ConcurrentDictionary<string, BadgeInfo> _byCulture = new(StringComparer.Ordinal);
+
     public int Index { get; } = index;
 
+    /// <summary>The badge as defined (default names): ids and rules read this.</summary>
     public BadgeInfo Info { get; } = info;
+
+    /// <summary>The badge as members of <paramref name="culture"/> see it (the same instance when it has no names for any culture).</summary>
+    public BadgeInfo Display(CultureInfo culture) => texts.IsEmpty ? Info : _byCulture.GetOrAdd(culture.Name, _ => Localize(culture));
+
+    private BadgeInfo Localize(CultureInfo culture)
+    {
+        if (Info.Family is null)
+        {
+            return Info with
+            {
+                Name = DisplayNames.Resolve(texts.Names, Info.Name, culture),
+                Description = Info.Description is null ? null : DisplayNames.Resolve(texts.Descriptions, Info.Description, culture),
+            };
+        }
+
+        var level = DisplayNames.Resolve(texts.LevelNames, Info.LevelName!, culture);
+        var family = DisplayNames.Resolve(texts.Names, Info.Name[..^(Info.LevelName!.Length + 3)], culture);
+        return Info with
+        {
+            Name = $"{family} ({level})",
+            LevelName = level,
+            Description = Info.Description is null ? null : DisplayNames.Resolve(texts.Descriptions, Info.Description, culture),
+        };
+    }
 
     public Node? Criterion { get; } = criterion;
 
@@ -26,6 +64,8 @@ internal sealed class CompiledBadge(int index, BadgeInfo info, Node? criterion, 
 /// </summary>
 internal sealed class BadgeCatalog
 {
+    private readonly ConcurrentDictionary<string, BadgeInfo[]> _byCulture = new(StringComparer.Ordinal);
+
     public BadgeCatalog(IOptions<BadgeOptions> options, IEnumerable<IBadgeCriterion> customCriteria)
     {
         var o = options.Value;
@@ -34,7 +74,7 @@ internal sealed class BadgeCatalog
         var requires = new List<IEnumerable<string>>();
         var leaves = new List<(Leaf Leaf, int Badge)>();
 
-        void Add(BadgeInfo info, BadgeCriterion? criterion, bool autoRevoke, IEnumerable<string> prerequisites)
+        void Add(BadgeInfo info, BadgeCriterion? criterion, bool autoRevoke, IEnumerable<string> prerequisites, BadgeTexts texts)
         {
             var index = badges.Count;
             var node = info.ManualOnly || criterion is null ? null : Compile(criterion, custom);
@@ -44,13 +84,13 @@ internal sealed class BadgeCatalog
                 leaves.Add((leaf, index));
             }
 
-            badges.Add(new CompiledBadge(index, info, node, autoRevoke));
+            badges.Add(new CompiledBadge(index, info, node, autoRevoke, texts));
             requires.Add(prerequisites);
         }
 
         foreach (var b in o.Badges)
         {
-            Add(new BadgeInfo(b.Id, b.Name, b.Description, b.ImageKey, b.Grade, null, 0, null, b.Repeatable, b.Hidden, b.ManualOnly), b.Criterion, b.AutoRevoke, b.Requires);
+            Add(new BadgeInfo(b.Id, b.Name, b.Description, b.ImageKey, b.Grade, null, 0, null, b.Repeatable, b.Hidden, b.ManualOnly), b.Criterion, b.AutoRevoke, b.Requires, new BadgeTexts(OptionsAnnotations.FreezeDisplayNames(b.DisplayNames), OptionsAnnotations.FreezeDisplayNames(b.Descriptions)));
         }
 
         foreach (var family in o.Families)
@@ -62,7 +102,7 @@ internal sealed class BadgeCatalog
                 var id = LevelId(family, level, i);
                 var name = LevelName(level, i);
                 var grade = family.Levels.Count <= 3 ? (BadgeGrade)(i + 1) : BadgeGrade.None;
-                Add(new BadgeInfo(id, $"{family.Name} ({name})", family.Description, level.ImageKey, grade, family.Id, i + 1, name, false, false, false), level.Criterion, level.AutoRevoke, below is null ? [] : [below]);
+                Add(new BadgeInfo(id, $"{family.Name} ({name})", family.Description, level.ImageKey, grade, family.Id, i + 1, name, false, false, false), level.Criterion, level.AutoRevoke, below is null ? [] : [below], new BadgeTexts(OptionsAnnotations.FreezeDisplayNames(family.DisplayNames), OptionsAnnotations.FreezeDisplayNames(family.Descriptions), OptionsAnnotations.FreezeDisplayNames(level.DisplayNames)));
                 below = id;
             }
         }
@@ -91,7 +131,6 @@ internal sealed class BadgeCatalog
             .SelectMany(l => l.Leaf.EventTypes.Select(t => (Type: t, l.Leaf)))
             .GroupBy(x => x.Type)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Leaf).ToArray());
-        Infos = badges.Select(b => b.Info).ToArray();
         SlotsOfBadge = badges.Select(b => leaves.Where(l => l.Badge == b.Index).Select(l => l.Leaf.Slot).ToArray()).ToArray();
         OrderPosition = new int[badges.Count];
         for (var i = 0; i < Order.Length; i++)
@@ -111,7 +150,8 @@ internal sealed class BadgeCatalog
 
     public IReadOnlyList<CompiledBadge> Badges { get; }
 
-    public IReadOnlyList<BadgeInfo> Infos { get; }
+    /// <summary>Every badge as members of <paramref name="culture"/> see it.</summary>
+    public IReadOnlyList<BadgeInfo> Display(CultureInfo culture) => _byCulture.GetOrAdd(culture.Name, _ => Badges.Select(b => b.Display(culture)).ToArray());
 
     public IReadOnlyDictionary<string, CompiledBadge> ById { get; }
 

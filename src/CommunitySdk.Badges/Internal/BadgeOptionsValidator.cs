@@ -33,6 +33,8 @@ internal sealed class BadgeOptionsValidator(IEnumerable<IBadgeCriterion> customC
             var b = options.Badges[i];
             var at = $"Badges:Badges[{i}] '{b.Id}'";
             OptionsAnnotations.Validate(b, at, failures);
+            OptionsAnnotations.ValidateDisplayNames(b.DisplayNames, at + ".DisplayNames", failures);
+            OptionsAnnotations.ValidateDisplayNames(b.Descriptions, at + ".Descriptions", failures);
             CheckId(b.Id, at);
             prerequisites[b.Id] = [.. b.Requires];
             if (b.ManualOnly)
@@ -62,6 +64,8 @@ internal sealed class BadgeOptionsValidator(IEnumerable<IBadgeCriterion> customC
             var family = options.Families[f];
             var at = $"Badges:Families[{f}] '{family.Id}'";
             OptionsAnnotations.Validate(family, at, failures);
+            OptionsAnnotations.ValidateDisplayNames(family.DisplayNames, at + ".DisplayNames", failures);
+            OptionsAnnotations.ValidateDisplayNames(family.Descriptions, at + ".Descriptions", failures);
             if (family.Levels.Count == 0)
             {
                 failures.Add($"{at}: a family needs at least one level.");
@@ -74,6 +78,7 @@ internal sealed class BadgeOptionsValidator(IEnumerable<IBadgeCriterion> customC
                 var id = BadgeCatalog.LevelId(family, level, i);
                 var levelAt = $"{at} level {i + 1} '{id}'";
                 CheckId(id, levelAt);
+                OptionsAnnotations.ValidateDisplayNames(level.DisplayNames, levelAt + ".DisplayNames", failures);
                 prerequisites[id] = below is null ? [] : [below];
                 below = id;
                 if (level.Criterion is null)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CommunitySdk.Badges.Internal;
 
 internal sealed class BadgeService(
@@ -7,7 +9,7 @@ internal sealed class BadgeService(
     ICommunityCalendar calendar,
     TimeProvider time) : IBadgeService
 {
-    public IReadOnlyList<BadgeInfo> Definitions => catalog.Infos;
+    public IReadOnlyList<BadgeInfo> Definitions => catalog.Display(CultureInfo.CurrentUICulture);
 
     public ValueTask<ActivityOutcome> GrantAsync(CommunityId communityId, MemberId member, string badgeId, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
         CommandAsync(BadgeActivityTypes.Grant, communityId, member, badgeId, reason, idempotencyKey, cancellationToken);
@@ -21,7 +23,8 @@ internal sealed class BadgeService(
     public async ValueTask<IReadOnlyList<MemberBadge>> GetBadgesAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         Require(member);
-        return await projection.ReadAsync<IReadOnlyList<MemberBadge>>(communityId, (c, _) => Badges(c, member), cancellationToken).ConfigureAwait(false);
+        var culture = CultureInfo.CurrentUICulture;
+        return await projection.ReadAsync<IReadOnlyList<MemberBadge>>(communityId, (c, _) => Badges(c, member, culture), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<BadgeProgress>> GetProgressAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
@@ -29,21 +32,23 @@ internal sealed class BadgeService(
         Require(member);
         var now = time.GetUtcNow();
         var clock = new Clock(now, calendar.LocalDate(communityId, now));
-        return await projection.ReadAsync<IReadOnlyList<BadgeProgress>>(communityId, (c, _) => Progress(c, member, clock), cancellationToken).ConfigureAwait(false);
+        var culture = CultureInfo.CurrentUICulture;
+        return await projection.ReadAsync<IReadOnlyList<BadgeProgress>>(communityId, (c, _) => Progress(c, member, clock, culture), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<BadgeRarity>> GetRarityAsync(CommunityId communityId, CancellationToken cancellationToken = default)
     {
+        var culture = CultureInfo.CurrentUICulture;
         return await projection.ReadAsync<IReadOnlyList<BadgeRarity>>(
             communityId,
-            (c, _) => catalog.Badges.Select(b => new BadgeRarity(b.Info, c.Holders[b.Index], c.MemberCount)).ToArray(),
+            (c, _) => catalog.Badges.Select(b => new BadgeRarity(b.Display(culture), c.Holders[b.Index], c.MemberCount)).ToArray(),
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The member a backfill is recorded under (it concerns the whole community).</summary>
     internal static readonly MemberId BadgeSystemMember = new("system.badges");
 
-    private MemberBadge[] Badges(CommunityBadges c, MemberId member)
+    private MemberBadge[] Badges(CommunityBadges c, MemberId member, CultureInfo culture)
     {
         if (c.Find(member) is not { } state)
         {
@@ -67,12 +72,12 @@ internal sealed class BadgeService(
             {
                 var info = catalog.Badges[h.Key].Info;
                 var displayed = !h.Value.Revoked && (info.Family is null || top.GetValueOrDefault(info.Family) == info.Level);
-                return new MemberBadge(info, h.Value.Grants, h.Value.First, h.Value.Last, h.Value.Revoked, displayed);
+                return new MemberBadge(catalog.Badges[h.Key].Display(culture), h.Value.Grants, h.Value.First, h.Value.Last, h.Value.Revoked, displayed);
             })
             .ToArray();
     }
 
-    private BadgeProgress[] Progress(CommunityBadges c, MemberId member, Clock clock)
+    private BadgeProgress[] Progress(CommunityBadges c, MemberId member, Clock clock, CultureInfo culture)
     {
         var state = c.Find(member);
         var list = new List<BadgeProgress>();
@@ -84,7 +89,7 @@ internal sealed class BadgeService(
             }
 
             var (current, target) = badge.Criterion.Progress(c, member, clock);
-            list.Add(new BadgeProgress(badge.Info, current, target, badge.Criterion.Unit));
+            list.Add(new BadgeProgress(badge.Display(culture), current, target, badge.Criterion.Unit));
         }
 
         return [.. list];

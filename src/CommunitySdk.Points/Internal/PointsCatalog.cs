@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Points.Internal;
@@ -5,6 +6,11 @@ namespace CommunitySdk.Points.Internal;
 /// <summary>The validated options, resolved once: currencies by name, rules by activity type, cap limits by scope.</summary>
 internal sealed class PointsCatalog
 {
+    private readonly IReadOnlyDictionary<string, string>?[] _displayNames;
+
+    /// <summary>The display name of a currency (by index) in a culture.</summary>
+    public string DisplayName(int currency, CultureInfo culture) => DisplayNames.Resolve(_displayNames[currency], CurrencyOrder[currency], culture);
+
     public PointsCatalog(IOptions<PointsOptions> options)
     {
         var value = options.Value; // validated here
@@ -13,6 +19,7 @@ internal sealed class PointsCatalog
         CurrencyOrder = value.Currencies.Select(c => c.Name).ToArray();
         _currencyIndex = CurrencyOrder.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
         _hasLots = value.Currencies.Select(c => c.Expiry != ExpiryMode.Never || c.PendingDays > 0).ToArray();
+        _displayNames = value.Currencies.Select(c => OptionsAnnotations.FreezeDisplayNames(c.DisplayNames)).ToArray();
         var rules = new Dictionary<string, List<ResolvedRule>>(StringComparer.Ordinal);
         foreach (var rule in value.Rules)
         {

@@ -19,6 +19,7 @@ internal sealed class PointsOptionsValidator : IValidateOptions<PointsOptions>
             var c = options.Currencies[i];
             var at = $"Points:Currencies[{i}] '{c.Name}'";
             OptionsAnnotations.Validate(c, at, failures);
+            OptionsAnnotations.ValidateDisplayNames(c.DisplayNames, at + ".DisplayNames", failures);
             if (Activity.CheckName(c.Name, 32) is { } reason)
             {
                 failures.Add($"{at}: Name {reason}.");

@@ -75,12 +75,14 @@ internal sealed class PointsService(
     {
         var definition = catalog.Currency(currency);
         var now = time.GetUtcNow();
-        return await projection.ReadAsync(communityId, (p, members) => Balance(p.Find(members.IndexOf(member)), catalog.CurrencyIndex(definition.Name), now), cancellationToken).ConfigureAwait(false);
+        var culture = CultureInfo.CurrentUICulture;
+        return await projection.ReadAsync(communityId, (p, members) => Balance(p.Find(members.IndexOf(member)), catalog.CurrencyIndex(definition.Name), now, culture), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<PointsBalance>> GetBalancesAsync(CommunityId communityId, MemberId member, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        var culture = CultureInfo.CurrentUICulture;
         return await projection.ReadAsync<IReadOnlyList<PointsBalance>>(
             communityId,
             (p, members) =>
@@ -89,7 +91,7 @@ internal sealed class PointsService(
                 var balances = new PointsBalance[catalog.CurrencyOrder.Count];
                 for (var c = 0; c < balances.Length; c++)
                 {
-                    balances[c] = Balance(state, c, now);
+                    balances[c] = Balance(state, c, now, culture);
                 }
 
                 return balances;
@@ -214,18 +216,19 @@ internal sealed class PointsService(
         }
     }
 
-    private PointsBalance Balance(MemberPoints? state, int currency, DateTimeOffset now)
+    private PointsBalance Balance(MemberPoints? state, int currency, DateTimeOffset now, CultureInfo culture)
     {
         var name = catalog.CurrencyOrder[currency];
+        var displayName = catalog.DisplayName(currency, culture);
         if (state is null)
         {
-            return new PointsBalance(name, 0, 0, 0);
+            return new PointsBalance(name, 0, 0, 0) { CurrencyDisplayName = displayName };
         }
 
         var total = state.Total(currency);
         if (!catalog.HasLots(currency))
         {
-            return new PointsBalance(name, total, Math.Max(total, 0), 0);
+            return new PointsBalance(name, total, Math.Max(total, 0), 0) { CurrencyDisplayName = displayName };
         }
 
         decimal available = 0, pending = 0;
@@ -246,7 +249,7 @@ internal sealed class PointsService(
             }
         }
 
-        return new PointsBalance(name, total, available, pending);
+        return new PointsBalance(name, total, available, pending) { CurrencyDisplayName = displayName };
     }
 
     private static string KindOf(PointsLedgerEvent e) => e switch

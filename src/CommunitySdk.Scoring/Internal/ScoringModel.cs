@@ -6,6 +6,7 @@ namespace CommunitySdk.Scoring.Internal;
 internal sealed class ScoringModel
 {
     private readonly ICommandActivityTypes _commands;
+    private readonly IReadOnlyDictionary<string, string>?[] _tierNames;
 
     public ScoringModel(IOptions<ScoringOptions> options, ICommandActivityTypes commands)
     {
@@ -19,6 +20,7 @@ internal sealed class ScoringModel
         Windows = new TierWindowModel();
         TierChecks = Tiers.Select((t, i) => TierCheck.Compile(t, i, Windows)).ToArray();
         Windows.Seal();
+        _tierNames = Tiers.Select(t => OptionsAnnotations.FreezeDisplayNames(t.DisplayNames)).ToArray();
         TierCurrencies = Tiers.Where(t => t.MinPoints > 0 && t.PointsCurrency is not null).Select(t => t.PointsCurrency!).Distinct(StringComparer.Ordinal).ToArray();
     }
 
@@ -86,4 +88,8 @@ internal sealed class ScoringModel
     }
 
     public string TierName(int tier) => Tiers.Length == 0 ? "" : Tiers[tier].Name;
+
+    /// <summary>A tier's display name in a culture.</summary>
+    public string TierDisplayName(int tier, System.Globalization.CultureInfo culture) =>
+        Tiers.Length == 0 ? "" : DisplayNames.Resolve(_tierNames[tier], Tiers[tier].Name, culture);
 }

@@ -30,6 +30,7 @@ internal sealed class ScoringOptionsValidator(IKnownActivityTypes known) : IVali
             var tier = options.Tiers[i];
             var at = $"Scoring:Tiers[{i}] '{tier.Name}'";
             OptionsAnnotations.Validate(tier, at, failures);
+            OptionsAnnotations.ValidateDisplayNames(tier.DisplayNames, at + ".DisplayNames", failures);
 
             if (!names.Add(tier.Name))
             {

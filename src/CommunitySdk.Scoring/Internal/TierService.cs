@@ -9,6 +9,7 @@ internal sealed class TierService(ICommunity community, ScoringProjection projec
     {
         ScoringService.Require(communityId, member);
         var now = time.GetUtcNow();
+        var culture = CultureInfo.CurrentUICulture;
         return await projection.ReadAsync(
             communityId,
             (s, members) =>
@@ -35,7 +36,11 @@ internal sealed class TierService(ICommunity community, ScoringProjection projec
                     protectedUntil > now ? protectedUntil : null,
                     state.Locked >= 0 ? null : demotionAt,
                     keep,
-                    next < 0 ? [] : tiers.Progress(s, member, now, next));
+                    next < 0 ? [] : tiers.Progress(s, member, now, next))
+                {
+                    TierDisplayName = model.TierDisplayName(current, culture),
+                    NextTierDisplayName = next < 0 ? null : model.TierDisplayName(next, culture),
+                };
             },
             cancellationToken).ConfigureAwait(false);
     }
