@@ -29,6 +29,9 @@ _apt_install() {
 ensure_chromium() {
   if [ -n "${COMMUNITYSDK_CHROMIUM:-}" ] && [ -x "$COMMUNITYSDK_CHROMIUM" ]; then return 0; fi
   [ -x /usr/bin/chromium ] || _apt_install chromium || return 1
+  # A Chinese font, so the screenshots of the shop in Chinese show characters, not boxes (the assertions read text
+  # and do not need it: a failed install only costs the screenshots).
+  fc-list :lang=zh 2>/dev/null | grep -q . || _apt_install fonts-wqy-microhei || true
   export COMMUNITYSDK_CHROMIUM=/usr/bin/chromium
 }
 

@@ -7,6 +7,7 @@ using CommunitySdk.Scoring;
 using CommunitySdk.Shop.Services;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Localization;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -25,8 +26,19 @@ public static class ShopApp
     /// <summary>The shop's time zone: day and week boards, caps and the dates members see.</summary>
     public const string TimeZone = "Europe/Berlin";
 
-    /// <summary>The shop's culture for dates and numbers members see.</summary>
-    public static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+    /// <summary>The languages of the shop: British English (the default) and Simplified Chinese, per request (a cookie the language links set, then <c>Accept-Language</c>).</summary>
+    public static readonly IReadOnlyList<string> Cultures = ["en-GB", "zh-CN"];
+
+    /// <summary>Prices are in euros, written the way the request's culture writes amounts.</summary>
+    public static System.Globalization.NumberFormatInfo Euro
+    {
+        get
+        {
+            var format = (System.Globalization.NumberFormatInfo)System.Globalization.CultureInfo.CurrentCulture.NumberFormat.Clone();
+            format.CurrencySymbol = "€";
+            return format;
+        }
+    }
 
     /// <summary>Builds the app; starting it seeds the demo community when the store is empty. Arguments are ASP.NET Core's.</summary>
     /// <param name="args">Command-line arguments, e.g. <c>--urls</c>, <c>--ConnectionStrings:Community</c>, <c>--Telemetry:Console=true</c>.</param>
@@ -41,6 +53,11 @@ public static class ShopApp
         });
 
         builder.Services.AddRazorPages();
+        builder.Services.AddLocalization(); // the shop's texts: Resources/Texts.zh-Hans.resx, English being the keys
+        builder.Services.Configure<RequestLocalizationOptions>(o => o
+            .SetDefaultCulture(Cultures[0])
+            .AddSupportedCultures([.. Cultures])
+            .AddSupportedUICultures([.. Cultures]));
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o => o.LoginPath = "/signup");
         builder.Services.AddAuthorization(o => o.AddPolicy("community-admin", p => p.RequireRole("admin")));
@@ -58,10 +75,10 @@ public static class ShopApp
 
         builder.Services.AddCommunitySdk(o => o.Community(Community.Value, c => { c.Name = "Demo shop"; c.TimeZone = TimeZone; }))
             .AddPoints(p => p
-                .Currency("reputation", configure: c => c.DailyCap = 100)
+                .Currency("reputation", configure: c => { c.DailyCap = 100; c.DisplayNames["zh"] = "声望"; })
                 .Rule("post.created", amount: 10, currency: "reputation")
                 .Rule("meetup.attended", amount: 25, currency: "reputation")
-                .Currency("coins", spendable: true)
+                .Currency("coins", spendable: true, configure: c => c.DisplayNames["zh"] = "金币")
                 .Rule("order.completed", perUnit: 1, currency: "coins"))
             .AddReferrals(r =>
             {
@@ -75,20 +92,29 @@ public static class ShopApp
                  .Weight("post.created", 2)
                  .Weight("order.completed", 1, perUnitOfValue: 0.05)
                  .Weight("meetup.attended", 5)
-                 .Tier("newcomer")
-                 .Tier("regular", t => t.MinScore = 10)
-                 .Tier("champion", t => t.MinScore = 40);
+                 .Tier("newcomer", t => Names(t.DisplayNames, "Newcomer", "新人"))
+                 .Tier("regular", t => { t.MinScore = 10; Names(t.DisplayNames, "Regular", "常客"); })
+                 .Tier("champion", t => { t.MinScore = 40; Names(t.DisplayNames, "Champion", "达人"); });
             })
-            .AddBadges(b => b
-                .Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1))
-                .Badge("loyal-customer", "Loyal customer", BadgeCriteria.Count("order.completed", 5), d => d.Grade = BadgeGrade.Silver)
-                .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1))
-                .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2), d => d.Grade = BadgeGrade.Gold)
-                .Badge("big-spender", "Big spender", BadgeCriteria.PointsEarned("coins", 200), d => d.AutoRevoke = true)
-                .Honour("helper", "Community helper")
-                .Family("meetups", "Meetup regular",
+            .AddBadges(b =>
+            {
+                // Names and descriptions in English, and in Chinese for zh, zh-CN, zh-Hans... (the SDK answers in the request's UI culture).
+                b.Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1), d => Describe(d, "首单", "Placed a first order", "完成了第一笔订单"))
+                 .Badge("loyal-customer", "Loyal customer", BadgeCriteria.Count("order.completed", 5), d => { d.Grade = BadgeGrade.Silver; Describe(d, "忠实顾客", "Five orders and counting", "已下五单"); })
+                 .Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1), d => Describe(d, "首帖", "Wrote a first post in the club", "在俱乐部发了第一篇帖子"))
+                 .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2), d => { d.Grade = BadgeGrade.Gold; Describe(d, "人脉达人", "Two friends you invited placed an order", "你邀请的两位好友下了单"); })
+                 .Badge("big-spender", "Big spender", BadgeCriteria.PointsEarned("coins", 200), d => { d.AutoRevoke = true; Describe(d, "消费达人", "Earned 200 coins from orders", "通过订单获得 200 金币"); })
+                 .Honour("helper", "Community helper", d => Describe(d, "社区热心人", "Thanked by the team for helping others", "因帮助他人获团队致谢"))
+                 .Family("meetups", "Meetup regular",
                     ("Bronze", BadgeCriteria.Count("meetup.attended", 1)),
-                    ("Silver", BadgeCriteria.Count("meetup.attended", 3))))
+                    ("Silver", BadgeCriteria.Count("meetup.attended", 3)));
+                var meetups = b.Families[^1];
+                meetups.Description = "Comes to the club's meetups";
+                meetups.DisplayNames["zh"] = "聚会常客";
+                meetups.Descriptions["zh"] = "常来参加俱乐部的聚会";
+                meetups.Levels[0].DisplayNames["zh"] = "铜";
+                meetups.Levels[1].DisplayNames["zh"] = "银";
+            })
             .UseSqlite(connectionString)
             .AddMediatorNotifications()
             .AddAspNetCore(
@@ -116,10 +142,25 @@ public static class ShopApp
         builder.Services.AddHostedService<Seeder>();
 
         var app = builder.Build();
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapRazorPages();
+        app.MapGet("/language", (HttpContext http, string? culture, string? returnUrl) =>
+        {
+            // The language links: remember the choice in the request-culture cookie, then go back (local URLs only).
+            if (culture is null || !Cultures.Contains(culture))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown language", detail: $"culture must be one of {string.Join(", ", Cultures)}.");
+            }
+
+            http.Response.Cookies.Append(
+                CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+        });
         app.MapCommunityEndpoints();
         app.MapHealthChecks("/health");
         app.MapPost("/signout", async (HttpContext http) =>
@@ -129,6 +170,21 @@ public static class ShopApp
         });
 
         return app;
+    }
+
+    /// <summary>A definition's English and Chinese display names.</summary>
+    private static void Names(IDictionary<string, string> names, string english, string chinese)
+    {
+        names["en"] = english;
+        names["zh"] = chinese;
+    }
+
+    /// <summary>A badge's Chinese name and its description in both languages.</summary>
+    private static void Describe(BadgeDefinition badge, string chinese, string description, string chineseDescription)
+    {
+        badge.DisplayNames["zh"] = chinese;
+        badge.Description = description;
+        badge.Descriptions["zh"] = chineseDescription;
     }
 
     /// <summary>The signed-in member, if any.</summary>

@@ -1,12 +1,14 @@
+using CommunitySdk.Shop.Resources;
 using CommunitySdk.Shop.Services;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CommunitySdk.Shop.Pages;
 
 [Authorize]
-public sealed class ClubModel(Catalog catalog, ICommunity community) : PageModel
+public sealed class ClubModel(Catalog catalog, ICommunity community, IStringLocalizer<Texts> t) : PageModel
 {
     public IReadOnlyList<Meetup> Meetups => catalog.Meetups;
 
@@ -21,7 +23,7 @@ public sealed class ClubModel(Catalog catalog, ICommunity community) : PageModel
     {
         var me = ShopApp.Member(User)!.Value;
         await community.RecordAsync(Activities.Post(ShopApp.Community, me, Guid.NewGuid().ToString("N")), cancellationToken);
-        Message = "Posted.";
+        Message = t["Posted."];
         return RedirectToPage();
     }
 
@@ -34,7 +36,7 @@ public sealed class ClubModel(Catalog catalog, ICommunity community) : PageModel
         }
 
         var outcome = await community.RecordAsync(Activities.CheckIn(ShopApp.Community, me, meetup), cancellationToken);
-        Message = outcome.IsDuplicate ? "You had already checked in." : $"Checked in to {meetup.Title}.";
+        Message = outcome.IsDuplicate ? t["You had already checked in."] : t["Checked in to {0}.", t[meetup.Title]];
         return RedirectToPage();
     }
 }

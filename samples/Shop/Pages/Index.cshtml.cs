@@ -1,11 +1,14 @@
+using System.Globalization;
 using CommunitySdk.Points;
+using CommunitySdk.Shop.Resources;
 using CommunitySdk.Shop.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CommunitySdk.Shop.Pages;
 
-public sealed class IndexModel(Catalog catalog, OrderBook orders, ICommunity community, IPointsService points, TimeProvider time) : PageModel
+public sealed class IndexModel(Catalog catalog, OrderBook orders, ICommunity community, IPointsService points, TimeProvider time, IStringLocalizer<Texts> t) : PageModel
 {
     public Catalog Catalog => catalog;
 
@@ -37,7 +40,8 @@ public sealed class IndexModel(Catalog catalog, OrderBook orders, ICommunity com
         var order = orders.Add(me, product, time.GetUtcNow());
         var outcome = await community.RecordAsync(Activities.Order(ShopApp.Community, me, order), cancellationToken);
         var earned = outcome.EffectsOf<PointsAwarded>().Where(a => a.Member == me).Sum(a => a.Amount);
-        Message = $"Thank you! You earned {earned:0.##} coins.";
+        var coins = (await points.GetBalanceAsync(ShopApp.Community, me, "coins", cancellationToken)).CurrencyDisplayName;
+        Message = t["Thank you! You earned {0} {1}.", earned.ToString("0.##", CultureInfo.CurrentCulture), coins];
         return RedirectToPage();
     }
 
@@ -55,7 +59,7 @@ public sealed class IndexModel(Catalog catalog, OrderBook orders, ICommunity com
 
         await points.ReverseAsync(ShopApp.Community, me, order.Key, "refund", $"refund:{order.Id}", cancellationToken);
         order.Refunded = true;
-        Message = "Refunded; the order's points were taken back.";
+        Message = t["Refunded; the order's points were taken back."];
         return RedirectToPage();
     }
 }

@@ -1,12 +1,16 @@
+using System.Globalization;
+using CommunitySdk.Points;
 using CommunitySdk.Referrals;
+using CommunitySdk.Shop.Resources;
 using CommunitySdk.Shop.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace CommunitySdk.Shop.Pages;
 
-public sealed class SignUpModel(IMemberDirectory directory, IReferralService referrals, IOptions<ReferralOptions> referralOptions, Catalog catalog) : PageModel
+public sealed class SignUpModel(IMemberDirectory directory, IReferralService referrals, IOptions<ReferralOptions> referralOptions, IPointsService points, Catalog catalog, IStringLocalizer<Texts> t) : PageModel
 {
     public IReadOnlyList<string> Cities => catalog.Cities;
 
@@ -26,7 +30,13 @@ public sealed class SignUpModel(IMemberDirectory directory, IReferralService ref
             && await directory.GetAsync(ShopApp.Community, found.Owner, cancellationToken) is { } owner)
         {
             var rewards = referralOptions.Value;
-            Invitation = $"{owner.DisplayName} invited you. When you place your first order, you get {rewards.InviteeReward:0.##} {rewards.RewardCurrency} and {owner.DisplayName} gets {rewards.InviterReward:0.##}.";
+            var currency = (await points.GetBalanceAsync(ShopApp.Community, found.Owner, rewards.RewardCurrency!, cancellationToken)).CurrencyDisplayName;
+            Invitation = t[
+                "{0} invited you. When you place your first order, you get {1} {2} and {0} gets {3}.",
+                owner.DisplayName,
+                rewards.InviteeReward.ToString("0.##", CultureInfo.CurrentCulture),
+                currency,
+                rewards.InviterReward.ToString("0.##", CultureInfo.CurrentCulture)];
         }
     }
 
@@ -35,7 +45,7 @@ public sealed class SignUpModel(IMemberDirectory directory, IReferralService ref
         (Name, Code) = (name, code);
         if (!MemberId.TryCreate(name?.Trim().ToLowerInvariant(), out var member))
         {
-            Error = "Pick a name (up to 128 characters).";
+            Error = t["Pick a name (up to 128 characters)."];
             return Page();
         }
 
@@ -49,7 +59,7 @@ public sealed class SignUpModel(IMemberDirectory directory, IReferralService ref
         }
         catch (MemberAlreadyJoinedException)
         {
-            Error = $"'{member.Value}' is taken; sign in instead.";
+            Error = t["'{0}' is taken; sign in instead.", member.Value];
             return Page();
         }
         catch (CommunityValidationException ex)
@@ -67,7 +77,7 @@ public sealed class SignUpModel(IMemberDirectory directory, IReferralService ref
     {
         if (!MemberId.TryCreate(name?.Trim().ToLowerInvariant(), out var member) || await directory.GetAsync(ShopApp.Community, member, cancellationToken) is null)
         {
-            Error = "No such member; join first.";
+            Error = t["No such member; join first."];
             return Page();
         }
 

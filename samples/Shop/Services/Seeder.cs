@@ -26,7 +26,7 @@ public sealed class Seeder(IServiceProvider services) : IHostedService
         // (member, city, inviter)
         (string Member, string City, string? Inviter)[] people =
         [
-            ("lena", "Berlin", null), ("tom", "Berlin", "lena"), ("mia", "Berlin", "lena"), ("ali", "Berlin", "tom"),
+            ("lena", "Berlin", null), ("tom", "Berlin", "lena"), ("mia", "Berlin", "lena"), ("ali", "Berlin", "tom"), ("kai", "Berlin", "ali"),
             ("jo", "Lisbon", null), ("rui", "Lisbon", "jo"), ("ana", "Lisbon", "jo"),
             ("wei", "Shanghai", null), ("li", "Shanghai", "wei"), ("admin", "Berlin", null),
         ];
