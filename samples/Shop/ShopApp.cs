@@ -59,7 +59,7 @@ public static class ShopApp
             .AddSupportedCultures([.. Cultures])
             .AddSupportedUICultures([.. Cultures]));
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(o => o.LoginPath = "/signup");
+            .AddCookie(o => { o.LoginPath = "/signup"; o.AccessDeniedPath = "/"; });
         builder.Services.AddAuthorization(o => o.AddPolicy("community-admin", p => p.RequireRole("admin")));
         builder.Services.AddSingleton<Catalog>();
         builder.Services.AddSingleton<OrderBook>();
@@ -193,7 +193,10 @@ public static class ShopApp
     public static MemberId? Member(ClaimsPrincipal user) =>
         MemberId.TryCreate(user.FindFirstValue(ClaimTypes.NameIdentifier), out var member) ? member : null;
 
-    /// <summary>The profile the shop gives a member at sign-up: their city and a display name (the name with a capital).</summary>
+    /// <summary>The profile key of a member's IANA time zone (the shop's own key; the SDK stores it like any attribute).</summary>
+    public const string TimeZoneKey = "time_zone";
+
+    /// <summary>The profile the shop gives a member at sign-up: their city, its time zone and a display name (the name with a capital).</summary>
     /// <param name="member">The member.</param>
     /// <param name="city">Their city.</param>
     /// <returns>The profile attributes.</returns>
@@ -201,7 +204,16 @@ public static class ShopApp
     {
         [ProfileKeys.City] = city,
         [ProfileKeys.DisplayName] = char.ToUpperInvariant(member.Value[0]) + member.Value[1..],
+        [TimeZoneKey] = city switch { "Lisbon" => "Europe/Lisbon", "Shanghai" => "Asia/Shanghai", _ => TimeZone },
     };
+
+    /// <summary>The time zone a member reads dates in: their profile's, else the shop's.</summary>
+    /// <param name="member">The member, if known.</param>
+    /// <returns>The time zone.</returns>
+    public static TimeZoneInfo TimeZoneOf(MemberInfo? member) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(member?.Profile.GetValueOrDefault(TimeZoneKey) ?? TimeZone, out var zone)
+            ? zone
+            : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <summary>Signs a member in with a cookie (the demo has no passwords).</summary>
     /// <param name="http">The request.</param>

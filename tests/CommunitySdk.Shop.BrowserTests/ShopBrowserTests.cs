@@ -216,6 +216,20 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         var berlin = await inviter.Locator("#leaderboard tr.leader .name").AllTextContentsAsync();
         Assert.NotEmpty(berlin);
         Assert.All(berlin, m => Assert.Contains(m, new[] { "Lena", "Tom", "Mia", "Ali", "Kai", "Admin", "Nina" }));
+
+        // Operator insights live on an admin page: a customer is turned away, an admin sees where the next meetup should be.
+        Assert.Equal(0, await newcomer.Locator("#nav-insights").CountAsync());
+        await newcomer.GotoAsync("/insights");
+        Assert.Equal(0, await newcomer.Locator("#cities").CountAsync());
+        var admin = await (await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _url, Locale = "en-GB" })).NewPageAsync();
+        await admin.GotoAsync("/signup");
+        await admin.FillAsync("#signin-name", "admin");
+        await admin.ClickAsync("#signin");
+        await admin.WaitForURLAsync(new Regex("/community$"));
+        await admin.ClickAsync("#nav-insights");
+        await admin.WaitForURLAsync(new Regex("/insights$"));
+        Assert.Equal(["Berlin", "Lisbon", "Shanghai"], (await admin.Locator("#cities li.city").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.city)")).Order());
+        await AssertAccessibleAsync(admin);
     }
 
     [Fact]
@@ -275,6 +289,16 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         Assert.Equal("帖子与聚会", await page.Locator("h1").TextContentAsync());
         await AssertAccessibleAsync(page);
         Assert.Equal(400, (await page.APIRequest.GetAsync("/language?culture=fr-FR")).Status); // only the shop's languages
+
+        // Every page in Chinese on the phone: nothing wider than the screen, no serious accessibility violation.
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { "/", "/club", "/community", "/community?tree=all&board=score" })
+        {
+            await page.GotoAsync(path);
+            Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+            await AssertFitsAsync(page, path);
+            await AssertAccessibleAsync(page);
+        }
 
         // A friend's invite link in Chinese: who invited you and what you both get.
         var code = await page.EvaluateAsync<string>("async () => (await (await fetch('/api/community/demo-shop/me/invite-code')).json()).code");

@@ -59,9 +59,6 @@ public sealed class CommunityModel(
         }
     }
 
-    /// <summary>Operator insights (where to hold the next meetup) are for admins, not customers.</summary>
-    public bool IsOperator => User.IsInRole("admin");
-
     public MemberId Me { get; private set; }
 
     public string Board { get; private set; } = "week";
@@ -80,7 +77,7 @@ public sealed class CommunityModel(
 
     public IReadOnlyList<PointsBalance> Balances { get; private set; } = [];
 
-    /// <summary>The points history in words, with who and why, in the shop's time zone and the request's culture.</summary>
+    /// <summary>The points history in words, with who and why, in the member's time zone and the request's culture.</summary>
     public IReadOnlyList<(string When, string What, string Amount)> HistoryLines { get; private set; } = [];
 
     public string InviteCode { get; private set; } = "";
@@ -95,8 +92,6 @@ public sealed class CommunityModel(
     public string QrSvg { get; private set; } = "";
 
     public int Descendants { get; private set; }
-
-    public IReadOnlyList<SegmentActivity> CityRanking { get; private set; } = [];
 
     /// <summary>The "you earned ..." banners, in words.</summary>
     public IReadOnlyList<(string Id, string Text)> Feed { get; private set; } = [];
@@ -152,7 +147,7 @@ public sealed class CommunityModel(
     {
         var shop = ShopApp.Community;
         var sources = (await community.GetHistoryAsync(shop, Me, new ActivityPageRequest(PageSize: 100), cancellationToken)).Items.ToDictionary(a => a.ActivityId);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(ShopApp.TimeZone);
+        var zone = ShopApp.TimeZoneOf(await directory.GetAsync(shop, Me, cancellationToken));
         var currencies = Balances.ToDictionary(b => b.Currency, b => b.CurrencyDisplayName);
         var lines = new List<(string, string, string)>();
         foreach (var entry in entries)
@@ -274,7 +269,6 @@ public sealed class CommunityModel(
         TreeSvg = InviteTreeSvg.Render(view, t["Invite tree: {0} people joined through you", Descendants], n => t["+{0} more", n]);
         QrSvg = Qr(InviteLink);
 
-        CityRanking = IsOperator ? await scoring.SegmentRankingAsync(shop, cancellationToken) : [];
         var names = badges.Definitions.ToDictionary(b => b.Id, b => b.Name);
         Feed = feed.For(Me).Select(i => (i.Id, (string)t["You earned the badge “{0}”.", names.GetValueOrDefault(i.BadgeId, i.BadgeId)])).ToList();
     }
