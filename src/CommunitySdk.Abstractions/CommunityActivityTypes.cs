@@ -16,6 +16,12 @@ public static class CommunityActivityTypes
     /// </summary>
     public const string Reverse = "activity.reverse";
 
+    /// <summary>
+    /// A member was erased (<see cref="IMemberEraser"/>): recorded for the tombstone, with <see cref="ReasonAttribute"/>; its
+    /// event is <see cref="MemberErased"/>. Only the eraser writes it (with the log rewrite, in one transaction).
+    /// </summary>
+    public const string Erase = "member.erase";
+
     /// <summary>The attribute of a <see cref="Reverse"/> activity naming the reversed activity's idempotency key.</summary>
     public const string SourceAttribute = "source";
 

@@ -59,3 +59,49 @@ public sealed record MemberExportContext(CommunityId Community, MemberId Member,
     public async ValueTask<string> NameOfAsync(MemberId other, CancellationToken cancellationToken = default) =>
         (await Members.GetAsync(Community, other, cancellationToken).ConfigureAwait(false))?.DisplayName ?? "a former member";
 }
+
+/// <summary>
+/// Erases a member (a deletion request under GDPR article 17 or PIPL article 47) while the books still balance: every
+/// trace of the member's id is replaced by a tombstone id that cannot be derived from it, their profile and free-text
+/// attributes are dropped, and everything else (balances, badges, ranks and tiers of every other member, ledger sums per
+/// currency, the shape of the invite forest) is unchanged. See docs/privacy.md.
+/// </summary>
+public interface IMemberEraser
+{
+    /// <summary>
+    /// Erases <paramref name="member"/> from the community's log, its projections and snapshots, and (through the
+    /// published <see cref="MemberErased"/> event) from derived stores such as shared leaderboards. The log is rewritten
+    /// and the erasure recorded in one transaction of the store: a crash leaves either all of it or none of it, and a
+    /// retry finishes the job. Idempotent: when nothing about the id is stored (already erased, or never there), nothing
+    /// is written and <see cref="MemberErasure.Erased"/> is <see langword="false"/>.
+    /// </summary>
+    /// <param name="community">The community.</param>
+    /// <param name="member">The member to erase.</param>
+    /// <param name="reason">Why, for the audit trail (recorded in <see cref="MemberErased"/>), 1 to 200 characters; must not itself hold personal data.</param>
+    /// <param name="cancellationToken">Cancellation (before the erasure commits).</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="CommunityValidationException">The member or reason is missing or too long.</exception>
+    /// <exception cref="NotSupportedException">The store cannot rewrite its log (it does not implement <see cref="Storage.ICommunityErasureSession"/>).</exception>
+    ValueTask<MemberErasure> EraseAsync(CommunityId community, MemberId member, string reason, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outcome of an erasure.</summary>
+/// <param name="Erased">Whether anything was erased (<see langword="false"/>: nothing about the id was stored).</param>
+/// <param name="Tombstone">The id that now stands for the member (random, <c>erased-</c> and 32 hex digits), or <see langword="null"/>.</param>
+/// <param name="ActivityId">The recorded erasure activity, or the log's last id when nothing was erased.</param>
+/// <param name="ActivitiesRewritten">Log entries that mentioned the member and were rewritten.</param>
+public sealed record MemberErasure(bool Erased, MemberId? Tombstone, long ActivityId, int ActivitiesRewritten);
+
+/// <summary>
+/// A member was erased (<see cref="IMemberEraser"/>). <see cref="CommunityEvent.Member"/> is the tombstone; the event holds
+/// no personal data. Projections fold the community again from the rewritten log when they meet it; handlers of derived
+/// stores rebuild what they keep for the community.
+/// </summary>
+public sealed record MemberErased : CommunityEvent
+{
+    /// <summary>Why, as the operator gave it.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>How many log entries were rewritten.</summary>
+    public int ActivitiesRewritten { get; init; }
+}

@@ -115,6 +115,14 @@ public static class CommunityEndpointRouteBuilderExtensions
         }).WithSummary("Everything the community holds about a member, as one JSON document streamed as it is read (a data access request; docs/privacy.md).")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
 
+        admin.MapPost("members/{member}/erasure", async Task<IResult> (HttpContext http, IMemberEraser eraser, string member, CancellationToken ct) =>
+        {
+            var request = await CommunityHttp.ReadBodyAsync<ErasureRequest>(http).ConfigureAwait(false);
+            var erasure = await eraser.EraseAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(member, "member"), Required(request.Reason, "reason"), ct).ConfigureAwait(false);
+            return CommunityHttp.Ok(erasure);
+        }).WithSummary("Erases a member: their id becomes a tombstone everywhere, their profile and free text go, the books still balance (docs/privacy.md). Idempotent.")
+            .Produces<MemberErasure>().ProducesValidationProblem();
+
         if (has(typeof(IPointsService)))
         {
             admin.MapPost("awards", async Task<IResult> (HttpContext http, IPointsService points, CancellationToken ct) =>

@@ -34,6 +34,10 @@ public sealed record BadgeDecisionRequest(string? Member, string? BadgeId, strin
 /// <param name="Reason">Why (required to reject).</param>
 public sealed record ReferralDecisionRequest(string? IdempotencyKey, string? Reason = null);
 
+/// <summary>Body of <c>POST {prefix}/{community}/admin/members/{member}/erasure</c>.</summary>
+/// <param name="Reason">Why, for the audit trail, 1 to 200 characters, without personal data.</param>
+public sealed record ErasureRequest(string? Reason);
+
 /// <summary>Body of <c>POST {prefix}/{community}/admin/members/{member}/suspension</c>.</summary>
 /// <param name="Until">The end of the suspension; <see langword="null"/> lifts it.</param>
 /// <param name="Reason">Why (recorded), 1 to 500 characters.</param>

@@ -69,7 +69,8 @@ public static class RedisLeaderboardBuilderExtensions
         return builder
             .AddEventHandler<ScoreChanged, RedisLeaderboardUpdater>()
             .AddEventHandler<PointsAwarded, RedisLeaderboardUpdater>()
-            .AddEventHandler<PointsReversed, RedisLeaderboardUpdater>();
+            .AddEventHandler<PointsReversed, RedisLeaderboardUpdater>()
+            .AddEventHandler<MemberErased, RedisLeaderboardUpdater>();
     }
 }
 
@@ -78,7 +79,8 @@ public static class RedisLeaderboardBuilderExtensions
 internal sealed class RedisLeaderboardUpdater(IRedisLeaderboards boards) :
     ICommunityEventHandler<ScoreChanged>,
     ICommunityEventHandler<PointsAwarded>,
-    ICommunityEventHandler<PointsReversed>
+    ICommunityEventHandler<PointsReversed>,
+    ICommunityEventHandler<MemberErased>
 {
     /// <inheritdoc />
     public ValueTask HandleAsync(ScoreChanged communityEvent, CancellationToken cancellationToken) => new(boards.ApplyAsync(communityEvent, cancellationToken));
@@ -88,4 +90,9 @@ internal sealed class RedisLeaderboardUpdater(IRedisLeaderboards boards) :
 
     /// <inheritdoc />
     public ValueTask HandleAsync(PointsReversed communityEvent, CancellationToken cancellationToken) => new(boards.ApplyAsync(communityEvent, cancellationToken));
+
+    /// <summary>A member was erased: the boards hold their old id, so they are built again from the rewritten log.</summary>
+    /// <inheritdoc />
+    public async ValueTask HandleAsync(MemberErased communityEvent, CancellationToken cancellationToken) =>
+        await boards.RebuildAsync(communityEvent.Community, cancellationToken).ConfigureAwait(false);
 }

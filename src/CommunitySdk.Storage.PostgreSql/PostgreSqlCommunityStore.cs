@@ -365,8 +365,16 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
     }
 
 
-    private sealed class Session(PostgreSqlCommunityStore store, NpgsqlConnection connection, CommunityId community) : ICommunityWriteSession
+    private sealed class Session(PostgreSqlCommunityStore store, NpgsqlConnection connection, CommunityId community) : ICommunityWriteSession, ICommunityErasureSession
     {
+        /// <summary>An erasure's clean-up, each with $1 the community and $2 the erased member.</summary>
+        private static readonly string[] EraseSql =
+        [
+            "DELETE FROM community_event_members WHERE community = $1 AND member = $2;",
+            "DELETE FROM community_snapshots WHERE community = $1 AND $2 IS NOT NULL;",
+            "UPDATE community_outbox SET last_error = NULL WHERE community = $1 AND strpos(last_error, $2) > 0;",
+        ];
+
         private NpgsqlTransaction? _transaction;
         private bool _disposed;
 
@@ -434,39 +442,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
                     var batch = new NpgsqlBatch(connection, transaction);
                     await using (batch.ConfigureAwait(false))
                     {
-                        foreach (var (activity, r) in records)
-                        {
-                            var insert = new NpgsqlBatchCommand($"INSERT INTO community_activities ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);");
-                            insert.Parameters.AddWithValue(r.Community);
-                            insert.Parameters.AddWithValue(r.ActivityId);
-                            insert.Parameters.AddWithValue(r.IdempotencyKey);
-                            insert.Parameters.AddWithValue(r.Member);
-                            insert.Parameters.AddWithValue(r.Type);
-                            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.OccurredAt ?? DBNull.Value);
-                            insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.Value ?? DBNull.Value);
-                            insert.Parameters.AddWithValue(r.Attributes);
-                            insert.Parameters.AddWithValue(r.RecordedAt);
-                            insert.Parameters.AddWithValue(r.Fingerprint);
-                            insert.Parameters.AddWithValue(r.Events);
-                            batch.BatchCommands.Add(insert);
-                            foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                            {
-                                var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
-                                member.Parameters.AddWithValue(r.Community);
-                                member.Parameters.AddWithValue(other.Value);
-                                member.Parameters.AddWithValue(r.ActivityId);
-                                batch.BatchCommands.Add(member);
-                            }
-
-                            if (activity.Events.Count > 0)
-                            {
-                                var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id) VALUES ($1, $2);"); // the events stay in the log row
-                                outbox.Parameters.AddWithValue(r.Community);
-                                outbox.Parameters.AddWithValue(r.ActivityId);
-                                batch.BatchCommands.Add(outbox);
-                            }
-                        }
-
+                        AddInserts(batch, records);
                         if (batch.BatchCommands.Count > 0)
                         {
                             await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
@@ -492,6 +468,120 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
                 {
                     LastActivityId = records[^1].Activity.ActivityId;
                 }
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+            {
+                throw PostgreSqlErrors.Unavailable(ex);
+            }
+        }
+
+        /// <summary>Adds the inserts of committed activities, their member index rows and outbox rows to a batch.</summary>
+        private static void AddInserts(NpgsqlBatch batch, List<(CommittedActivity Activity, ActivityRecord Record)> records)
+        {
+            foreach (var (activity, r) in records)
+            {
+                var insert = new NpgsqlBatchCommand($"INSERT INTO community_activities ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);");
+                insert.Parameters.AddWithValue(r.Community);
+                insert.Parameters.AddWithValue(r.ActivityId);
+                insert.Parameters.AddWithValue(r.IdempotencyKey);
+                insert.Parameters.AddWithValue(r.Member);
+                insert.Parameters.AddWithValue(r.Type);
+                insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.OccurredAt ?? DBNull.Value);
+                insert.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)r.Value ?? DBNull.Value);
+                insert.Parameters.AddWithValue(r.Attributes);
+                insert.Parameters.AddWithValue(r.RecordedAt);
+                insert.Parameters.AddWithValue(r.Fingerprint);
+                insert.Parameters.AddWithValue(r.Events);
+                batch.BatchCommands.Add(insert);
+                foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                {
+                    var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
+                    member.Parameters.AddWithValue(r.Community);
+                    member.Parameters.AddWithValue(other.Value);
+                    member.Parameters.AddWithValue(r.ActivityId);
+                    batch.BatchCommands.Add(member);
+                }
+
+                if (activity.Events.Count > 0)
+                {
+                    var outbox = new NpgsqlBatchCommand("INSERT INTO community_outbox (community, activity_id) VALUES ($1, $2);"); // the events stay in the log row
+                    outbox.Parameters.AddWithValue(r.Community);
+                    outbox.Parameters.AddWithValue(r.ActivityId);
+                    batch.BatchCommands.Add(outbox);
+                }
+            }
+        }
+
+        public async ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                ArgumentNullException.ThrowIfNull(erasure);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_transaction is null)
+                {
+                    await BeginAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                StoreProviderSupport.CheckBatch(community, LastActivityId, [erasure.Erasure]);
+                var rewritten = erasure.Rewritten.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList();
+                List<(CommittedActivity Activity, ActivityRecord Record)> records = [(erasure.Erasure, store._serializer.ToRecord(erasure.Erasure))];
+                cancellationToken.ThrowIfCancellationRequested();
+                var transaction = _transaction!;
+                try
+                {
+                    // One transaction, one round trip: the rewritten rows, the member index, snapshots, outbox errors, the erasure.
+                    var batch = new NpgsqlBatch(connection, transaction);
+                    await using (batch.ConfigureAwait(false))
+                    {
+                        foreach (var (_, r) in rewritten)
+                        {
+                            var update = new NpgsqlBatchCommand("UPDATE community_activities SET idempotency_key = $1, member = $2, attributes = $3, fingerprint = $4, events = $5 WHERE community = $6 AND activity_id = $7;");
+                            update.Parameters.AddWithValue(r.IdempotencyKey);
+                            update.Parameters.AddWithValue(r.Member);
+                            update.Parameters.AddWithValue(r.Attributes);
+                            update.Parameters.AddWithValue(r.Fingerprint);
+                            update.Parameters.AddWithValue(r.Events);
+                            update.Parameters.AddWithValue(r.Community);
+                            update.Parameters.AddWithValue(r.ActivityId);
+                            batch.BatchCommands.Add(update);
+                        }
+
+                        foreach (var sql in EraseSql)
+                        {
+                            var command = new NpgsqlBatchCommand(sql);
+                            command.Parameters.AddWithValue(community.Value);
+                            command.Parameters.AddWithValue(erasure.Member.Value);
+                            batch.BatchCommands.Add(command);
+                        }
+
+                        foreach (var (activity, r) in rewritten)
+                        {
+                            foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                            {
+                                var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
+                                member.Parameters.AddWithValue(r.Community);
+                                member.Parameters.AddWithValue(other.Value);
+                                member.Parameters.AddWithValue(r.ActivityId);
+                                batch.BatchCommands.Add(member);
+                            }
+                        }
+
+                        AddInserts(batch, records);
+                        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+                LastActivityId = erasure.Erasure.ActivityId;
             }
             catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
             {

@@ -520,8 +520,9 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     }
 
 
-    private sealed class Session(SqliteCommunityStore store, SqliteConnection connection, SqliteTransaction transaction, CommunityId community, long last) : ICommunityWriteSession
+    private sealed class Session(SqliteCommunityStore store, SqliteConnection connection, SqliteTransaction transaction, CommunityId community, long last) : ICommunityWriteSession, ICommunityErasureSession
     {
+        private static readonly string[] UpdateParameterNames = ["$k", "$m", "$a", "$f", "$e", "$c"];
         private SqliteTransaction? _transaction = transaction;
         private bool _disposed;
 
@@ -563,39 +564,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    var commands = store._commands!;
-                    var insert = commands.Insert;
-                    insert.Transaction = transaction;
-                    var p = commands.InsertParameters;
-                    var outbox = commands.Outbox;
-                    outbox.Transaction = transaction;
-                    var (oc, oid) = commands.OutboxParameters;
-                    foreach (var (activity, r) in records)
-                    {
-                        object?[] values = [r.Community, r.ActivityId, r.IdempotencyKey, r.Member, r.Type, r.OccurredAt, r.Value, r.Attributes, r.RecordedAt, r.Fingerprint, r.Events];
-                        for (var i = 0; i < values.Length; i++)
-                        {
-                            p[i].Value = values[i] ?? DBNull.Value;
-                        }
-
-                        await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        var eventMember = commands.EventMember;
-                        eventMember.Transaction = transaction;
-                        foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                        {
-                            var (ec, em, eid) = commands.EventMemberParameters;
-                            (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
-                            await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        }
-
-                        if (activity.Events.Count > 0)
-                        {
-                            oc.Value = r.Community;
-                            oid.Value = r.ActivityId;
-                            await outbox.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
-
+                    await InsertAsync(transaction, records).ConfigureAwait(false);
                     await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a key is already committed
@@ -615,6 +584,130 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 {
                     LastActivityId = records[^1].Activity.ActivityId;
                 }
+            }
+            catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+            {
+                throw SqliteErrors.Unavailable(ex);
+            }
+        }
+
+        /// <summary>Inserts committed activities, their member index rows and outbox rows, in the open transaction.</summary>
+        private async Task InsertAsync(SqliteTransaction transaction, List<(CommittedActivity Activity, ActivityRecord Record)> records)
+        {
+            var commands = store._commands!;
+            var insert = commands.Insert;
+            insert.Transaction = transaction;
+            var p = commands.InsertParameters;
+            var outbox = commands.Outbox;
+            outbox.Transaction = transaction;
+            var (oc, oid) = commands.OutboxParameters;
+            foreach (var (activity, r) in records)
+            {
+                object?[] values = [r.Community, r.ActivityId, r.IdempotencyKey, r.Member, r.Type, r.OccurredAt, r.Value, r.Attributes, r.RecordedAt, r.Fingerprint, r.Events];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    p[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                var eventMember = commands.EventMember;
+                eventMember.Transaction = transaction;
+                foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                {
+                    var (ec, em, eid) = commands.EventMemberParameters;
+                    (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
+                    await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (activity.Events.Count > 0)
+                {
+                    oc.Value = r.Community;
+                    oid.Value = r.ActivityId;
+                    await outbox.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                ArgumentNullException.ThrowIfNull(erasure);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+                StoreProviderSupport.CheckBatch(community, LastActivityId, [erasure.Erasure]);
+                var rewritten = erasure.Rewritten.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList();
+                List<(CommittedActivity Activity, ActivityRecord Record)> records = [(erasure.Erasure, store._serializer.ToRecord(erasure.Erasure))];
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    // Freed space is overwritten with zeros, so the old rows do not linger in the file's free pages.
+                    await using (var pragma = connection.CreateCommand())
+                    {
+                        pragma.Transaction = transaction;
+                        pragma.CommandText = "PRAGMA secure_delete = ON;";
+                        await pragma.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    await using (var update = connection.CreateCommand())
+                    {
+                        update.Transaction = transaction;
+                        update.CommandText = "UPDATE community_activities SET idempotency_key = $k, member = $m, attributes = $a, fingerprint = $f, events = $e WHERE community = $c AND activity_id = $id;";
+                        var parameters = UpdateParameterNames.Select(n => update.Parameters.Add(n, SqliteType.Text)).ToArray();
+                        var id = update.Parameters.Add("$id", SqliteType.Integer);
+                        foreach (var (_, r) in rewritten)
+                        {
+                            (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value, parameters[5].Value, id.Value) =
+                                (r.IdempotencyKey, r.Member, r.Attributes, r.Fingerprint, r.Events, r.Community, r.ActivityId);
+                            await update.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+                    }
+
+                    await using (var cleanup = connection.CreateCommand())
+                    {
+                        cleanup.Transaction = transaction;
+                        cleanup.CommandText = """
+                            DELETE FROM community_event_members WHERE community = $c AND member = $old;
+                            DELETE FROM community_snapshots WHERE community = $c;
+                            UPDATE community_outbox SET last_error = NULL WHERE community = $c AND instr(last_error, $old) > 0;
+                            """;
+                        cleanup.Parameters.AddWithValue("$c", community.Value);
+                        cleanup.Parameters.AddWithValue("$old", erasure.Member.Value);
+                        await cleanup.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    var eventMember = store._commands!.EventMember;
+                    eventMember.Transaction = transaction;
+                    foreach (var (activity, r) in rewritten)
+                    {
+                        foreach (var other in StoreProviderSupport.OtherMembers(activity))
+                        {
+                            var (ec, em, eid) = store._commands.EventMemberParameters;
+                            (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
+                            await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+                    }
+
+                    await InsertAsync(transaction, records).ConfigureAwait(false);
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+                LastActivityId = erasure.Erasure.ActivityId;
+
+                // Pages written before secure_delete was on can still hold old copies of cells in their free space, and the
+                // write-ahead log holds the pages as they were: rebuild the file (VACUUM, still under this session, so no
+                // writer of this store waits on it twice) and truncate the log. It costs a rewrite of the file: erasures are rare.
+                await using var vacuum = connection.CreateCommand();
+                vacuum.CommandText = "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
+                vacuum.CommandTimeout = 0;
+                await vacuum.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (SqliteErrors.IsTransient(ex))
             {

@@ -80,43 +80,6 @@ public abstract class SnapshotConformance : StoreConformanceBase
         }).AddEveryFeature().UseStore(_ => store);
         return services.BuildServiceProvider();
     }
-
-    /// <summary>Forwards to the store under test (never disposing it) and notes where each log read starts.</summary>
-    private sealed class ObservedStore(ICommunityStore inner) : ICommunityStore, ICommunitySnapshotStore
-    {
-        public ConcurrentBag<long> Reads { get; } = [];
-
-        public ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default) => inner.BeginWriteAsync(community, cancellationToken);
-
-        public ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default) => inner.GetLastActivityIdAsync(community, cancellationToken);
-
-        public ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindAsync(community, idempotencyKey, cancellationToken);
-
-        public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            Reads.Add(afterActivityId);
-            await foreach (var activity in inner.ReadLogAsync(community, afterActivityId, cancellationToken).ConfigureAwait(false))
-            {
-                yield return activity;
-            }
-        }
-
-        public ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default) => inner.GetMemberActivitiesAsync(community, member, page, cancellationToken);
-
-        public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default) => inner.GetPendingOutboxAsync(max, dueBy, cancellationToken);
-
-        public ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => inner.MarkDeliveredAsync(entries, cancellationToken);
-
-        public ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default) => inner.MarkFailedAsync(failures, cancellationToken);
-
-        public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default) => inner.GetDeadLettersAsync(max, cancellationToken);
-
-        public ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => inner.RequeueDeadLettersAsync(entries, cancellationToken);
-
-        public ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default) => ((ICommunitySnapshotStore)inner).SaveSnapshotAsync(snapshot, cancellationToken);
-
-        public ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default) => ((ICommunitySnapshotStore)inner).LoadSnapshotAsync(community, cancellationToken);
-    }
 }
 
 /// <summary>A clock the test moves by hand (snapshots and queries read the time; nothing waits on timers).</summary>
@@ -131,4 +94,41 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     /// <summary>Moves the clock forward.</summary>
     /// <param name="by">How far.</param>
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
+
+/// <summary>Forwards to the store under test (never disposing it) and notes where each log read starts.</summary>
+internal sealed class ObservedStore(ICommunityStore inner) : ICommunityStore, ICommunitySnapshotStore
+{
+    public ConcurrentBag<long> Reads { get; } = [];
+
+    public ValueTask<ICommunityWriteSession> BeginWriteAsync(CommunityId community, CancellationToken cancellationToken = default) => inner.BeginWriteAsync(community, cancellationToken);
+
+    public ValueTask<long> GetLastActivityIdAsync(CommunityId community, CancellationToken cancellationToken = default) => inner.GetLastActivityIdAsync(community, cancellationToken);
+
+    public ValueTask<CommittedActivity?> FindAsync(CommunityId community, string idempotencyKey, CancellationToken cancellationToken = default) => inner.FindAsync(community, idempotencyKey, cancellationToken);
+
+    public async IAsyncEnumerable<CommittedActivity> ReadLogAsync(CommunityId community, long afterActivityId = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Reads.Add(afterActivityId);
+        await foreach (var activity in inner.ReadLogAsync(community, afterActivityId, cancellationToken).ConfigureAwait(false))
+        {
+            yield return activity;
+        }
+    }
+
+    public ValueTask<ActivityPage> GetMemberActivitiesAsync(CommunityId community, MemberId member, ActivityPageRequest page, CancellationToken cancellationToken = default) => inner.GetMemberActivitiesAsync(community, member, page, cancellationToken);
+
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetPendingOutboxAsync(int max, DateTimeOffset dueBy, CancellationToken cancellationToken = default) => inner.GetPendingOutboxAsync(max, dueBy, cancellationToken);
+
+    public ValueTask MarkDeliveredAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => inner.MarkDeliveredAsync(entries, cancellationToken);
+
+    public ValueTask MarkFailedAsync(IReadOnlyCollection<OutboxFailure> failures, CancellationToken cancellationToken = default) => inner.MarkFailedAsync(failures, cancellationToken);
+
+    public ValueTask<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(int max, CancellationToken cancellationToken = default) => inner.GetDeadLettersAsync(max, cancellationToken);
+
+    public ValueTask<int> RequeueDeadLettersAsync(IReadOnlyCollection<OutboxKey> entries, CancellationToken cancellationToken = default) => inner.RequeueDeadLettersAsync(entries, cancellationToken);
+
+    public ValueTask SaveSnapshotAsync(CommunitySnapshot snapshot, CancellationToken cancellationToken = default) => ((ICommunitySnapshotStore)inner).SaveSnapshotAsync(snapshot, cancellationToken);
+
+    public ValueTask<CommunitySnapshot?> LoadSnapshotAsync(CommunityId community, CancellationToken cancellationToken = default) => ((ICommunitySnapshotStore)inner).LoadSnapshotAsync(community, cancellationToken);
 }

@@ -106,6 +106,9 @@ public sealed class CommunityOptions
     /// <summary>When projection snapshots are taken (see <see cref="SnapshotOptions"/>).</summary>
     public SnapshotOptions Snapshots { get; } = new();
 
+    /// <summary>What an erasure drops besides the member's id and profile (see <see cref="PrivacyOptions"/>, docs/privacy.md).</summary>
+    public PrivacyOptions Privacy { get; } = new();
+
     /// <summary>Declares a community (see <see cref="Communities"/>).</summary>
     /// <param name="id">The community id.</param>
     /// <param name="configure">Its settings.</param>
@@ -153,4 +156,19 @@ public sealed class SnapshotOptions
     /// <summary>Time after the last snapshot that triggers the next when anything changed, 1 second to 365 days. Default 10 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Personal data handling: what <see cref="IMemberEraser"/> drops from the erased member's own activities.</summary>
+public sealed class PrivacyOptions
+{
+    /// <summary>
+    /// Activity attributes that hold free text (a post's text, a review, a note): an erasure drops them from the erased
+    /// member's activities (profile attributes and device fingerprints always go; other attributes stay, with the member's
+    /// id replaced, because rules read them). Default <c>text</c>, <c>body</c>, <c>title</c>, <c>comment</c>, <c>note</c>,
+    /// <c>message</c>, <c>review</c>, <c>description</c>. When bound from configuration the listed names are added.
+    /// </summary>
+    public ISet<string> FreeTextAttributes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "text", "body", "title", "comment", "note", "message", "review", "description",
+    };
 }

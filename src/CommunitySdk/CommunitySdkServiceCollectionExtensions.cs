@@ -49,13 +49,15 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton<ICommunityImporter>(sp => sp.GetRequiredService<ActivityPipeline>());
         services.TryAddSingleton<IMemberDirectory, MemberDirectory>();
         services.TryAddSingleton<IMemberDataExporter, MemberDataExporter>();
+        services.TryAddSingleton<IMemberEraser, MemberEraser>();
         services.TryAddSingleton<ICommunityReplayer, CommunityReplayer>();
         services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
         services.TryAddSingleton<CommunityEventSerializer>();
         var builder = new CommunitySdkBuilder(services);
         builder.AddEventType<MemberJoined>("member.joined").AddEventType<MemberProfileUpdated>("member.profile-updated")
             .AddEventType<ActivityReversed>("activity.reversed")
-            .AddCommandTypes(CommunityActivityTypes.MemberJoined, CommunityActivityTypes.MemberProfileUpdated, CommunityActivityTypes.Reverse, ReversalReactor.LegacyPointsReverse)
+            .AddEventType<MemberErased>("member.erased")
+            .AddCommandTypes(CommunityActivityTypes.MemberJoined, CommunityActivityTypes.MemberProfileUpdated, CommunityActivityTypes.Reverse, CommunityActivityTypes.Erase, ReversalReactor.LegacyPointsReverse)
             .AddProjection<ReversalProjection>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CommunitySdk.Badges;
@@ -116,6 +117,31 @@ public class MemberExportTests
         var missing = await EndpointTests.Json(await api.Client("operator", adminOf: "shop").GetAsync("/api/community/shop/admin/members/nobody/export"), HttpStatusCode.NotFound);
         Assert.Equal(404, missing.GetProperty("status").GetInt32());
         await Assert.ThrowsAsync<MemberNotFoundException>(async () => await api.Services.GetRequiredService<IMemberDataExporter>().ExportAsync(Api.Shop, new MemberId("nobody"), Stream.Null));
+    }
+
+    [Fact]
+    public async Task An_admin_erases_a_member_over_HTTP_and_their_export_is_gone_while_a_member_may_not_erase()
+    {
+        await using var api = await Api.StartAsync();
+        var members = api.Services.GetRequiredService<IMemberDirectory>();
+        await members.JoinAsync(Api.Shop, Ann, new JoinRequest { Profile = new Dictionary<string, string> { ["display_name"] = "Ann 安" } });
+        await api.RecordAsync(Ann.Value, "order.completed", "order-1", 40);
+        var path = $"/api/community/shop/admin/members/{Uri.EscapeDataString(Ann.Value)}/erasure";
+        var admin = api.Client("operator", adminOf: "shop");
+
+        await EndpointTests.Json(await api.Client(Ann.Value).PostAsJsonAsync(path, new ErasureRequest("mine")), HttpStatusCode.Forbidden);
+        var problem = await EndpointTests.Json(await admin.PostAsJsonAsync(path, new ErasureRequest(null)), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.NotNull(await members.GetAsync(Api.Shop, Ann)); // refused: nothing changed
+
+        var erased = await EndpointTests.Json(await admin.PostAsJsonAsync(path, new ErasureRequest("request 17")));
+        Assert.True(erased.GetProperty("erased").GetBoolean());
+        var tombstone = erased.GetProperty("tombstone").GetString()!;
+        Assert.StartsWith("erased-", tombstone, StringComparison.Ordinal);
+        await EndpointTests.Json(await admin.GetAsync($"/api/community/shop/admin/members/{Uri.EscapeDataString(Ann.Value)}/export"), HttpStatusCode.NotFound);
+        Assert.Equal(40, EndpointTests.Coins(await EndpointTests.Json(await admin.GetAsync($"/api/community/shop/admin/members/{tombstone}/balances")))); // the books still balance
+        var again = await EndpointTests.Json(await admin.PostAsJsonAsync(path, new ErasureRequest("request 17")));
+        Assert.False(again.GetProperty("erased").GetBoolean()); // idempotent
     }
 
     private static async Task<Exported> ExportAsync(IServiceProvider services, MemberId member)

@@ -94,6 +94,51 @@ public class RedisLeaderboardTests
     }
 
     [Fact]
+    public async Task Erasing_a_member_rebuilds_the_boards_and_no_redis_key_or_entry_holds_their_id()
+    {
+        var prefix = $"t{Guid.NewGuid():N}";
+        await using var host = Host(prefix);
+        var victim = new MemberId("victim.zoe@example.com");
+        await host.Community.RecordAsync(new Activity { IdempotencyKey = $"order:{victim.Value}", Community = Shop, Member = victim, Type = "order.completed", Value = 70 });
+        await host.Community.RecordAsync(new Activity { IdempotencyKey = "o2", Community = Shop, Member = new MemberId("m1"), Type = "order.completed", Value = 30 });
+        var redis = host.Get<IRedisLeaderboards>();
+        var week = new LeaderboardKey(LeaderboardKind.PointsWeek);
+        Assert.Equal(70, (await redis.RankAsync(Shop, week, victim))!.Score);
+
+        var erasure = await host.Get<IMemberEraser>().EraseAsync(Shop, victim, "erasure request");
+        await host.Get<ICommunityOutbox>().RelayPendingAsync(); // the MemberErased event reaches the boards (at least once)
+
+        Assert.Null(await redis.RankAsync(Shop, week, victim));
+        Assert.Equal(70, (await redis.RankAsync(Shop, week, erasure.Tombstone!.Value))!.Score);
+        Assert.Equal(30, (await redis.RankAsync(Shop, week, new MemberId("m1")))!.Score);
+        await AssertBoardsEqualTheSdk(host);
+
+        // Every key of the boards, its name and what it holds.
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Server);
+        var db = connection.GetDatabase();
+        var keys = 0;
+        foreach (var endpoint in connection.GetEndPoints())
+        {
+            await foreach (var key in connection.GetServer(endpoint).KeysAsync(pattern: $"{prefix}:*"))
+            {
+                keys++;
+                Assert.DoesNotContain(victim.Value, key.ToString(), StringComparison.Ordinal);
+                var held = await db.KeyTypeAsync(key) switch
+                {
+                    StackExchange.Redis.RedisType.SortedSet => string.Join(',', (await db.SortedSetRangeByRankAsync(key)).Select(v => v.ToString())),
+                    StackExchange.Redis.RedisType.String => (await db.StringGetAsync(key)).ToString(),
+                    StackExchange.Redis.RedisType.Set => string.Join(',', (await db.SetMembersAsync(key)).Select(v => v.ToString())),
+                    StackExchange.Redis.RedisType.Hash => string.Join(',', (await db.HashGetAllAsync(key)).Select(v => $"{v.Name}={v.Value}")),
+                    var other => throw new InvalidOperationException($"unexpected {other} at {key}"),
+                };
+                Assert.DoesNotContain(victim.Value, held, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.True(keys > 0);
+    }
+
+    [Fact]
     public async Task A_redelivered_event_changes_nothing()
     {
         await using var host = Host($"t{Guid.NewGuid():N}");

@@ -64,6 +64,53 @@ public sealed class PostgreSqlSnapshotConformance : SnapshotConformance
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
 }
 
+public sealed class PostgreSqlErasureConformance : ErasureConformance
+{
+    private string? _connectionString;
+
+    protected override async ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.Open(_connectionString = await PgDb.NewDatabaseAsync());
+
+    /// <summary>Every row of every table of the database, as text, besides what the store's interfaces read.</summary>
+    protected override async Task<string> RawStoredTextAsync(CommunityId community)
+    {
+        var text = new System.Text.StringBuilder(await base.RawStoredTextAsync(community));
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = current_schema();", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains("community_activities", tables);
+        foreach (var table in tables)
+        {
+            // Binary columns (snapshots) as their bytes decoded, the rest as the row's text.
+            await using var rows = new Npgsql.NpgsqlCommand($"SELECT t::text FROM \"{table}\" t;", connection);
+            await using var reader = await rows.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.AppendLine(reader.GetString(0));
+            }
+        }
+
+        await using (var snapshots = new Npgsql.NpgsqlCommand("SELECT data FROM community_snapshots;", connection))
+        await using (var reader = await snapshots.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                text.AppendLine(System.Text.Encoding.UTF8.GetString((byte[])reader[0]));
+            }
+        }
+
+        return text.ToString();
+    }
+}
+
 public sealed class PostgreSqlDurabilityConformance : StoreDurabilityConformance
 {
     private string? _connectionString;

@@ -51,6 +51,29 @@ public sealed class SqliteSnapshotConformance : SnapshotConformance
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
 }
 
+public sealed class SqliteErasureConformance : ErasureConformance
+{
+    private readonly string _connectionString = TempDb.NewConnectionString();
+
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(_connectionString));
+
+    /// <summary>The database file and its write-ahead log, byte for byte, besides what the store's interfaces read.</summary>
+    protected override async Task<string> RawStoredTextAsync(CommunityId community)
+    {
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var text = new System.Text.StringBuilder(await base.RawStoredTextAsync(community));
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            text.Append(System.Text.Encoding.UTF8.GetString(copy.ToArray()));
+        }
+
+        return text.ToString();
+    }
+}
+
 public class SqliteProviderTests
 {
     [Fact]

@@ -29,6 +29,11 @@ public sealed class InMemorySnapshotConformance : Testing.SnapshotConformance
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(new InMemoryCommunityStore());
 }
 
+public sealed class InMemoryErasureConformance : Testing.ErasureConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(new InMemoryCommunityStore());
+}
+
 public sealed class InMemoryConformanceCompleteness
 {
     [Fact]

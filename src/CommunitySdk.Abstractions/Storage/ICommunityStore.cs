@@ -189,3 +189,30 @@ public interface ICommunitySnapshotStore
 /// <param name="TakenAt">When it was taken.</param>
 /// <param name="Data">The serialized state (opaque to stores).</param>
 public sealed record CommunitySnapshot(CommunityId Community, long Position, DateTimeOffset TakenAt, byte[] Data);
+
+/// <summary>
+/// A write session that can rewrite its community's log for an erasure (<see cref="IMemberEraser"/>). Every provider of the
+/// SDK implements it; a store without it cannot erase members.
+/// </summary>
+public interface ICommunityErasureSession
+{
+    /// <summary>
+    /// In one transaction: replaces each activity of <see cref="MemberErasureWrite.Rewritten"/> (same id) with its new
+    /// member, key, attributes, fingerprint and events; moves the member index from the member to the tombstone; deletes
+    /// the community's snapshots (they hold the old state); clears outbox errors that mention the member; and commits
+    /// <see cref="MemberErasureWrite.Erasure"/> (id <see cref="ICommunityWriteSession.LastActivityId"/> + 1, its events to
+    /// the outbox). Nothing of it is visible until all of it is. Durable providers also overwrite freed pages where the
+    /// engine allows it, so the old bytes do not linger in the file.
+    /// </summary>
+    /// <param name="erasure">What to write.</param>
+    /// <param name="cancellationToken">Cancellation (before the transaction commits).</param>
+    /// <returns>A task.</returns>
+    ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An erasure for <see cref="ICommunityErasureSession.EraseAsync"/>.</summary>
+/// <param name="Member">The erased member's id (to find in the indexes and outbox errors; never written).</param>
+/// <param name="Tombstone">The id that replaces it.</param>
+/// <param name="Rewritten">The activities that mentioned the member, rewritten.</param>
+/// <param name="Erasure">The erasure activity to commit.</param>
+public sealed record MemberErasureWrite(MemberId Member, MemberId Tombstone, IReadOnlyList<CommittedActivity> Rewritten, CommittedActivity Erasure);

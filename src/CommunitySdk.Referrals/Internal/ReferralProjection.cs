@@ -69,6 +69,14 @@ internal sealed class ReferralProjection(ICommunityCalendar calendar, IOptions<R
                 }
 
                 break;
+            case MemberErased erased:
+                // The erased member's codes (now under the tombstone) admit nobody any more.
+                foreach (var code in s.Codes.Values.Where(c => c.Owner == erased.Member))
+                {
+                    code.Enabled = false;
+                }
+
+                break;
             case ReferralCodeStatusChanged status:
                 if (s.Codes.TryGetValue(CodeRules.Skeleton(status.Code), out var toggled))
                 {

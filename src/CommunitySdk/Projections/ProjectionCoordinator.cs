@@ -233,10 +233,54 @@ internal sealed partial class ProjectionCoordinator : IProjectionSynchronizer
                 break;
             }
 
+            if (committed.Activity.Type == CommunityActivityTypes.Erase && states.Position > 0)
+            {
+                // A member was erased: the log before this point was rewritten, so what was folded from it is stale.
+                await RefoldAsync(states, upTo, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             Apply(states, committed);
         }
 
         states.Committed = states.Position;
+    }
+
+    /// <summary>Folds the log from the start up to <paramref name="upTo"/> into fresh state and swaps it in. The caller holds the gate.</summary>
+    private async ValueTask<long> RefoldAsync(CommunityStates states, long upTo, CancellationToken cancellationToken)
+    {
+        var fresh = NewStates(states.Community, throwaway: true);
+        foreach (var legacy in _legacy)
+        {
+            legacy.Reset(states.Community);
+        }
+
+        long folded = 0;
+        await foreach (var committed in _store.ReadLogAsync(states.Community, 0, cancellationToken).ConfigureAwait(false))
+        {
+            if (committed.ActivityId > upTo)
+            {
+                break;
+            }
+
+            Apply(fresh, committed);
+            foreach (var legacy in _legacy)
+            {
+                legacy.Apply(committed);
+            }
+
+            folded++;
+        }
+
+        lock (states.Sync)
+        {
+            states.Replace(fresh.Members, fresh.States);
+            Array.Copy(fresh.Faults, states.Faults, fresh.Faults.Length);
+            states.Position = states.Committed = fresh.Position;
+            states.Loaded = true;
+        }
+
+        return folded;
     }
 
     /// <summary>Folds one activity into every projection of the set, members first. A projection that throws is faulted.</summary>
@@ -310,32 +354,7 @@ internal sealed partial class ProjectionCoordinator : IProjectionSynchronizer
         await states.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var fresh = NewStates(community, throwaway: true);
-            foreach (var legacy in _legacy)
-            {
-                legacy.Reset(community);
-            }
-
-            long folded = 0;
-            await foreach (var committed in _store.ReadLogAsync(community, 0, cancellationToken).ConfigureAwait(false))
-            {
-                Apply(fresh, committed);
-                foreach (var legacy in _legacy)
-                {
-                    legacy.Apply(committed);
-                }
-
-                folded++;
-            }
-
-            lock (states.Sync)
-            {
-                states.Replace(fresh.Members, fresh.States);
-                Array.Copy(fresh.Faults, states.Faults, fresh.Faults.Length);
-                states.Position = states.Committed = fresh.Position;
-                states.Loaded = true;
-            }
-
+            var folded = await RefoldAsync(states, long.MaxValue, cancellationToken).ConfigureAwait(false);
             LogRebuilt(community, folded, states.Position);
             return new RebuildResult(folded, states.Position);
         }

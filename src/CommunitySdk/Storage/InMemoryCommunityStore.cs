@@ -239,6 +239,45 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
         }
     }
 
+    /// <summary>An erasure: the rewritten entries replace theirs, the indexes and pending outbox entries follow, snapshots go, then the erasure commits; all under the locks.</summary>
+    private void Erase(CommunityLog log, CommunityId community, MemberErasureWrite erasure)
+    {
+        lock (_outboxLock)
+        {
+            lock (log.Sync)
+            {
+                foreach (var rewritten in erasure.Rewritten)
+                {
+                    var position = (int)(rewritten.ActivityId - 1); // ids run 1, 2, 3, ... without gaps
+                    var old = log.Entries[position];
+                    log.ByKey.Remove(old.Activity.IdempotencyKey);
+                    log.ByKey[rewritten.Activity.IdempotencyKey] = rewritten;
+                    log.Entries[position] = rewritten;
+                    Index(log, rewritten.Activity.Member, position);
+                    foreach (var e in rewritten.Events)
+                    {
+                        Index(log, e.Member, position);
+                    }
+
+                    if (_outboxOrder.TryGetValue(new OutboxKey(community, rewritten.ActivityId), out var order))
+                    {
+                        var pending = _outbox[order];
+                        _outbox[order] = pending with { Entry = pending.Entry with { Events = rewritten.Events, LastError = null } };
+                    }
+                }
+
+                log.ByMember.Remove(erasure.Member);
+                if (log.ByMember.TryGetValue(erasure.Tombstone, out var positions))
+                {
+                    log.ByMember[erasure.Tombstone] = positions.Distinct().Order().ToList();
+                }
+            }
+
+            _snapshots.TryRemove(community, out _);
+            Commit(log, erasure.Erasure);
+        }
+    }
+
     private sealed record Outboxed(OutboxEntry Entry, DateTimeOffset Due, bool Dead);
 
     private static void Index(CommunityLog log, MemberId member, int position)
@@ -273,7 +312,7 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
         }
     }
 
-    private sealed class Session(InMemoryCommunityStore store, CommunityLog log, CommunityId community) : ICommunityWriteSession
+    private sealed class Session(InMemoryCommunityStore store, CommunityLog log, CommunityId community) : ICommunityWriteSession, ICommunityErasureSession
     {
         private bool _disposed;
 
@@ -328,6 +367,16 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
                 store.Commit(log, activity);
             }
 
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(erasure);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            StoreProviderSupport.CheckBatch(community, LastActivityId, [erasure.Erasure]);
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Erase(log, community, erasure);
             return ValueTask.CompletedTask;
         }
 

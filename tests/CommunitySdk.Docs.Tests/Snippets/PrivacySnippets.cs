@@ -40,6 +40,25 @@ public static class PrivacySnippets
         // end-snippet
     }
 
+    public static async Task EraseAsync(IServiceProvider services, MemberId member, CancellationToken cancellationToken)
+    {
+        // begin-snippet: privacy-erase
+        var eraser = services.GetRequiredService<IMemberEraser>();
+        var erasure = await eraser.EraseAsync(new CommunityId("my-shop"), member, "deletion request #1042", cancellationToken);
+        if (erasure.Erased)
+        {
+            // The member's id is now erasure.Tombstone everywhere; delete the host's own data about them too.
+        }
+        // end-snippet
+    }
+
+    public static void FreeText(IServiceCollection services)
+    {
+        // begin-snippet: privacy-free-text
+        services.AddCommunitySdk(o => o.Privacy.FreeTextAttributes.Add("gift_message"));
+        // end-snippet
+    }
+
     public static void HostSection(IServiceCollection services)
     {
         // begin-snippet: privacy-register-section
