@@ -67,6 +67,8 @@ public abstract class ErasureConformance : StoreConformanceBase
         Assert.True(await live.GetRequiredService<IProjectionSynchronizer>().TakeSnapshotAsync(community) || Store is not ICommunitySnapshotStore);
         var before = await OthersAsync(live, community, Victim);
         var members = await live.GetRequiredService<IMemberDirectory>().CountAsync(community);
+        await using var other = Host(Store, clock); // another instance on the same store, its state loaded before the erasure
+        Assert.NotNull(await other.GetRequiredService<IMemberDirectory>().GetAsync(community, new MemberId(Victim)));
 
         var erasure = await live.GetRequiredService<IMemberEraser>().EraseAsync(community, new MemberId(Victim), "erasure request 2026-117");
 
@@ -97,6 +99,10 @@ public abstract class ErasureConformance : StoreConformanceBase
         {
             Assert.Equal(expected, await FullCommunity.DescribeAsync(replay, community));
         }
+
+        // The other instance meets the erasure when it catches up, and folds the rewritten log.
+        Assert.Null(await other.GetRequiredService<IMemberDirectory>().GetAsync(community, new MemberId(Victim)));
+        Assert.Equal(expected, await FullCommunity.DescribeAsync(other, community));
 
         // The erased member's invite code admits nobody; a second erasure finds nothing and writes nothing.
         var last = await Store.GetLastActivityIdAsync(community);
