@@ -2,6 +2,8 @@
 // returns. The crash tests kill this process with SIGKILL at random points and then check the store. It also
 // writes a projection snapshot every 100 activities in the background, so kills land while snapshots are saved.
 // Usage: CommunitySdk.CrashChild <sqlite|postgres> <connection string> <community> <run>
+// or:    CommunitySdk.CrashChild <sqlite|postgres> <connection string> <community> erase <member>
+//        (prints "erasing", erases the member, prints "erased"; the erasure crash test kills it in between).
 using System.Globalization;
 using CommunitySdk;
 using CommunitySdk.Points;
@@ -25,6 +27,18 @@ switch (provider)
 }
 
 await using var sp = services.BuildServiceProvider();
+if (run == "erase")
+{
+    var eraser = sp.GetRequiredService<IMemberEraser>();
+    await sp.GetRequiredService<IProjectionSynchronizer>().EnsureCurrentAsync(communityId); // the fold first: the kill should land in the erasure
+    Console.WriteLine("erasing");
+    Console.Out.Flush();
+    var erasure = await eraser.EraseAsync(communityId, new MemberId(args[4]), "crash test");
+    Console.WriteLine($"erased {erasure.Erased}");
+    Console.Out.Flush();
+    return 0;
+}
+
 var community = sp.GetRequiredService<ICommunity>();
 var points = sp.GetRequiredService<IPointsService>();
 // Four writers at once, so the pipeline commits batches of several activities and kills land inside batch commits.

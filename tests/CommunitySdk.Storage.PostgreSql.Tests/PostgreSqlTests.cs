@@ -299,6 +299,13 @@ public class PostgreSqlProviderTests
     }
 
     [Fact]
+    public async Task A_process_killed_during_an_erasure_leaves_all_or_nothing_and_a_retry_completes_it()
+    {
+        var cs = await PgDb.NewDatabaseAsync();
+        await CrashHarness.EraseAsync("postgres", cs, b => b.UsePostgreSql(cs));
+    }
+
+    [Fact]
     public async Task A_process_killed_at_random_points_loses_no_committed_activity_and_ledgers_stay_whole()
     {
         var cs = await PgDb.NewDatabaseAsync();

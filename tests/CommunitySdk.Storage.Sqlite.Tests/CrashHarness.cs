@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CommunitySdk.Points;
+using CommunitySdk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommunitySdk.Storage.Tests;
@@ -138,5 +139,123 @@ internal static class CrashHarness
         var got = delivered.Events.Select(e => (e.ActivityId, e.Index)).ToHashSet();
         var expected = log.SelectMany(a => a.Events.Select(e => (a.ActivityId, e.Index))).ToHashSet();
         Assert.Equal(expected.Order(), got.Order());
+    }
+
+    /// <summary>
+    /// Erasure under SIGKILL: a community with a long history, a child process erasing one member killed at random
+    /// points; after each kill the member is either wholly there or wholly gone (one transaction), and a retry
+    /// finishes the erasure with every other balance and the ledger sum unchanged.
+    /// </summary>
+    public static async Task EraseAsync(string provider, string connectionString, Action<ICommunitySdkBuilder> useStore, int runs = 8)
+    {
+        var community = new CommunityId($"erase-crash-{Guid.NewGuid():N}");
+        string Victim(int run) => $"victim{run}.crash@example.com"; // each run erases its own member
+        ServiceProvider Host()
+        {
+            var services = new ServiceCollection();
+            var builder = services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.PublishEventsInline = false; })
+                .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1));
+            useStore(builder);
+            return services.BuildServiceProvider();
+        }
+
+        Dictionary<MemberId, decimal> balances;
+        await using (var seed = Host())
+        {
+            // A history long enough that the erasure (a read of the log, then one transaction) takes a while.
+            var sdk = seed.GetRequiredService<ICommunity>();
+            var batch = new List<Activity>();
+            for (var i = 0; i < 6000; i++)
+            {
+                var member = i % 7 == 0 ? new MemberId(Victim(i / 7 % runs)) : new MemberId($"m{i % 40}");
+                batch.Add(new Activity { IdempotencyKey = $"order:{member.Value}:{i}", Community = community, Member = member, Type = "order.completed", Value = 1 + (i % 50) });
+            }
+
+            await seed.GetRequiredService<ICommunityImporter>().ImportAsync(Stream(batch));
+            balances = await BalancesAsync(seed, community);
+        }
+
+        var random = new Random(7);
+        var erased = 0;
+        var child = Path.Combine(AppContext.BaseDirectory, "CommunitySdk.CrashChild.dll");
+        for (var run = 0; run < runs; run++)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { child, provider, connectionString, community.Value, "erase", Victim(run) })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = new Process { StartInfo = start };
+            var erasing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data == "erasing")
+                {
+                    erasing.TrySetResult();
+                }
+            };
+            Assert.True(process.Start());
+            process.BeginOutputReadLine();
+            await erasing.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.Delay(random.Next(0, 150)); // kill inside the erasure (or, sometimes, just before or after it)
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+
+            // All or nothing: the member's entries are all there (no erasure record) or none is (and the record is).
+            await using var check = Host();
+            var log = new List<CommittedActivity>();
+            await foreach (var a in check.GetRequiredService<ICommunityStore>().ReadLogAsync(community))
+            {
+                log.Add(a);
+            }
+
+            var victim = Victim(run);
+            var entries = Enumerable.Range(0, 6000).Count(i => i % 7 == 0 && i / 7 % runs == run);
+            var mentions = log.Count(a => a.Activity.IdempotencyKey.Contains(victim, StringComparison.Ordinal) || a.Activity.Member.Value == victim);
+            var recorded = log.Count(a => a.Activity.Type == CommunityActivityTypes.Erase) - erased;
+            Assert.True((mentions == entries && recorded == 0) || (mentions == 0 && recorded == 1), $"run {run}: {mentions} of {entries} entries still name the member, {recorded} new erasure records");
+            erased += recorded;
+        }
+
+        // A retry finishes each job (or finds it done); everyone else's balance and the ledger sum are unchanged.
+        await using var after = Host();
+        for (var run = 0; run < runs; run++)
+        {
+            await after.GetRequiredService<IMemberEraser>().EraseAsync(community, new MemberId(Victim(run)), "retry after a crash");
+        }
+
+        await foreach (var a in after.GetRequiredService<ICommunityStore>().ReadLogAsync(community))
+        {
+            Assert.DoesNotContain("crash@example.com", StoreConformanceBase.Serializer.ToRecord(a).ToString(), StringComparison.Ordinal);
+        }
+
+        var now = await BalancesAsync(after, community);
+        Assert.Equal(balances.Values.Sum(), now.Values.Sum());
+        Assert.Equal(balances.Where(b => !b.Key.Value.Contains("crash@", StringComparison.Ordinal)).OrderBy(b => b.Key.Value), now.Where(b => !b.Key.Value.StartsWith("erased-", StringComparison.Ordinal)).OrderBy(b => b.Key.Value));
+        Assert.Equal(
+            balances.Where(b => b.Key.Value.Contains("crash@", StringComparison.Ordinal)).Select(b => b.Value).Order(),
+            now.Where(b => b.Key.Value.StartsWith("erased-", StringComparison.Ordinal)).Select(b => b.Value).Order());
+    }
+
+    private static async IAsyncEnumerable<Activity> Stream(List<Activity> activities)
+    {
+        foreach (var activity in activities)
+        {
+            yield return activity;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private static async Task<Dictionary<MemberId, decimal>> BalancesAsync(IServiceProvider services, CommunityId community)
+    {
+        var result = new Dictionary<MemberId, decimal>();
+        foreach (var info in await services.GetRequiredService<IMemberDirectory>().ListAsync(community, 0, 500))
+        {
+            result[info.Member] = (await services.GetRequiredService<IPointsService>().GetBalanceAsync(community, info.Member, "coins")).Total;
+        }
+
+        return result;
     }
 }
