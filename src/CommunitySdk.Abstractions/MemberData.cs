@@ -81,7 +81,7 @@ public interface IMemberEraser
     /// <param name="cancellationToken">Cancellation (before the erasure commits).</param>
     /// <returns>What was done.</returns>
     /// <exception cref="CommunityValidationException">The member or reason is missing or too long.</exception>
-    /// <exception cref="NotSupportedException">The store cannot rewrite its log (it does not implement <see cref="Storage.ICommunityErasureSession"/>).</exception>
+    /// <exception cref="NotSupportedException">The store cannot rewrite its log (it does not implement <see cref="Storage.ICommunityRewriteSession"/>).</exception>
     ValueTask<MemberErasure> EraseAsync(CommunityId community, MemberId member, string reason, CancellationToken cancellationToken = default);
 }
 
@@ -104,4 +104,21 @@ public sealed record MemberErased : CommunityEvent
 
     /// <summary>How many log entries were rewritten.</summary>
     public int ActivitiesRewritten { get; init; }
+}
+
+/// <summary>
+/// Retention: free-text attributes of activities older than the retention period are dropped from the log, keeping
+/// what the rules need (see <c>CommunityOptions.Privacy</c>, docs/privacy.md). CommunitySdk.AspNetCore's background
+/// jobs run it daily; a host without them calls it on its own schedule.
+/// </summary>
+public interface IActivityRetention
+{
+    /// <summary>
+    /// Drops the free-text attributes of the community's activities recorded before now minus the retention period, in
+    /// one store transaction; nothing when no retention period is configured. Idempotent.
+    /// </summary>
+    /// <param name="community">The community.</param>
+    /// <param name="cancellationToken">Cancellation (before the rewrite commits).</param>
+    /// <returns>How many activities were rewritten.</returns>
+    ValueTask<int> ApplyAsync(CommunityId community, CancellationToken cancellationToken = default);
 }

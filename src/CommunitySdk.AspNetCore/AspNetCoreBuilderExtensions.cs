@@ -79,7 +79,7 @@ public static class AspNetCoreBuilderExtensions
         }
 
         var jobOptions = builder.Services.AddOptions<CommunityJobOptions>()
-            .Validate(o => o.OutboxRelayInterval >= TimeSpan.Zero && o.ExpirySweepInterval >= TimeSpan.Zero && o.TierReviewInterval >= TimeSpan.Zero, "CommunityJobOptions intervals must not be negative.")
+            .Validate(o => o.OutboxRelayInterval >= TimeSpan.Zero && o.ExpirySweepInterval >= TimeSpan.Zero && o.TierReviewInterval >= TimeSpan.Zero && o.RetentionInterval >= TimeSpan.Zero, "CommunityJobOptions intervals must not be negative.")
             .Validate(o => o.Communities.All(c => CommunityId.TryCreate(c, out _)), "CommunityJobOptions.Communities must hold valid community ids.")
             .ValidateOnStart();
         if (jobs is not null)

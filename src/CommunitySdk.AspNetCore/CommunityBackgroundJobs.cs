@@ -11,7 +11,7 @@ namespace CommunitySdk.AspNetCore;
 /// The SDK's background work, on the registered <see cref="TimeProvider"/> (so tests drive it with a fake clock):
 /// at start, the warm-up (each community folded once, so the first request does not pay for it); then the outbox
 /// relay (publishes events that an inline publish could not deliver, or all of them when
-/// <c>PublishEventsInline</c> is off), the points expiry sweep and the tier review, each at its own interval.
+/// <c>PublishEventsInline</c> is off), the points expiry sweep, the tier review and free-text retention, each at its own interval.
 /// A failing pass is logged and tried again at the next tick; it never stops the host.
 /// </summary>
 /// <param name="services">The root services (each pass runs in its own scope).</param>
@@ -34,7 +34,8 @@ public sealed partial class CommunityBackgroundJobs(
             jobs.WarmUpOnStart ? WarmUpAsync(stoppingToken) : Task.CompletedTask,
             RunEveryAsync("outbox relay", jobs.OutboxRelayInterval, RelayAsync, stoppingToken),
             RunEveryAsync("expiry sweep", jobs.ExpirySweepInterval, SweepAsync, stoppingToken),
-            RunEveryAsync("tier review", jobs.TierReviewInterval, ReviewAsync, stoppingToken));
+            RunEveryAsync("tier review", jobs.TierReviewInterval, ReviewAsync, stoppingToken),
+            RunEveryAsync("retention", jobs.RetentionInterval, RetainAsync, stoppingToken));
     }
 
     /// <summary>Folds every community once (a failure is logged: the community folds on its first request instead).</summary>
@@ -73,6 +74,9 @@ public sealed partial class CommunityBackgroundJobs(
 
     private Task<int> ReviewAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
         PerCommunityAsync<IScoringService>(scope, static (scoring, id, ct) => scoring.ReviewTiersAsync(id, ct), cancellationToken);
+
+    private Task<int> RetainAsync(IServiceProvider scope, CancellationToken cancellationToken) =>
+        PerCommunityAsync<IActivityRetention>(scope, static (retention, id, ct) => retention.ApplyAsync(id, ct), cancellationToken);
 
     /// <summary>Runs a feature's pass over every community; nothing when the feature is not registered.</summary>
     private async Task<int> PerCommunityAsync<TService>(IServiceProvider scope, Func<TService, CommunityId, CancellationToken, ValueTask<int>> pass, CancellationToken cancellationToken)

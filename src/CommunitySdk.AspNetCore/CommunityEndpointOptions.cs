@@ -162,6 +162,12 @@ public sealed class CommunityJobOptions
     public TimeSpan TierReviewInterval { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// How often free-text retention is applied (<see cref="IActivityRetention"/>; it does nothing unless
+    /// <c>Community:Privacy:FreeTextRetention</c> is set). Default 24 h; <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
     /// Whether the communities are folded (from their snapshot and the log after it) as soon as the host starts, in
     /// the background, rather than on their first request. Requests that arrive meanwhile share that fold. Default
     /// <see langword="true"/>.

@@ -365,7 +365,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
     }
 
 
-    private sealed class Session(PostgreSqlCommunityStore store, NpgsqlConnection connection, CommunityId community) : ICommunityWriteSession, ICommunityErasureSession
+    private sealed class Session(PostgreSqlCommunityStore store, NpgsqlConnection connection, CommunityId community) : ICommunityWriteSession, ICommunityRewriteSession
     {
         /// <summary>An erasure's clean-up, each with $1 the community and $2 the erased member.</summary>
         private static readonly string[] EraseSql =
@@ -512,6 +512,66 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             }
         }
 
+        /// <summary>Adds in-place rewrites of log rows to a batch.</summary>
+        private static void AddUpdates(NpgsqlBatch batch, IEnumerable<ActivityRecord> records)
+        {
+            foreach (var r in records)
+            {
+                var update = new NpgsqlBatchCommand("UPDATE community_activities SET idempotency_key = $1, member = $2, attributes = $3, fingerprint = $4, events = $5 WHERE community = $6 AND activity_id = $7;");
+                update.Parameters.AddWithValue(r.IdempotencyKey);
+                update.Parameters.AddWithValue(r.Member);
+                update.Parameters.AddWithValue(r.Attributes);
+                update.Parameters.AddWithValue(r.Fingerprint);
+                update.Parameters.AddWithValue(r.Events);
+                update.Parameters.AddWithValue(r.Community);
+                update.Parameters.AddWithValue(r.ActivityId);
+                batch.BatchCommands.Add(update);
+            }
+        }
+
+        public async ValueTask RewriteAsync(IReadOnlyList<CommittedActivity> rewritten, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                ArgumentNullException.ThrowIfNull(rewritten);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_transaction is null)
+                {
+                    await BeginAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var records = rewritten.Select(store._serializer.ToRecord).ToList();
+                cancellationToken.ThrowIfCancellationRequested();
+                var transaction = _transaction!;
+                try
+                {
+                    var batch = new NpgsqlBatch(connection, transaction);
+                    await using (batch.ConfigureAwait(false))
+                    {
+                        AddUpdates(batch, records);
+                        if (batch.BatchCommands.Count > 0)
+                        {
+                            await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+                    }
+
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+            }
+            catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
+            {
+                throw PostgreSqlErrors.Unavailable(ex);
+            }
+        }
+
         public async ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default)
         {
             try
@@ -534,18 +594,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
                     var batch = new NpgsqlBatch(connection, transaction);
                     await using (batch.ConfigureAwait(false))
                     {
-                        foreach (var (_, r) in rewritten)
-                        {
-                            var update = new NpgsqlBatchCommand("UPDATE community_activities SET idempotency_key = $1, member = $2, attributes = $3, fingerprint = $4, events = $5 WHERE community = $6 AND activity_id = $7;");
-                            update.Parameters.AddWithValue(r.IdempotencyKey);
-                            update.Parameters.AddWithValue(r.Member);
-                            update.Parameters.AddWithValue(r.Attributes);
-                            update.Parameters.AddWithValue(r.Fingerprint);
-                            update.Parameters.AddWithValue(r.Events);
-                            update.Parameters.AddWithValue(r.Community);
-                            update.Parameters.AddWithValue(r.ActivityId);
-                            batch.BatchCommands.Add(update);
-                        }
+                        AddUpdates(batch, rewritten.Select(r => r.Record));
 
                         foreach (var sql in EraseSql)
                         {

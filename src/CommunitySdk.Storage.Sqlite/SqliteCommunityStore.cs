@@ -520,7 +520,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
     }
 
 
-    private sealed class Session(SqliteCommunityStore store, SqliteConnection connection, SqliteTransaction transaction, CommunityId community, long last) : ICommunityWriteSession, ICommunityErasureSession
+    private sealed class Session(SqliteCommunityStore store, SqliteConnection connection, SqliteTransaction transaction, CommunityId community, long last) : ICommunityWriteSession, ICommunityRewriteSession
     {
         private static readonly string[] UpdateParameterNames = ["$k", "$m", "$a", "$f", "$e", "$c"];
         private SqliteTransaction? _transaction = transaction;
@@ -628,6 +628,63 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
             }
         }
 
+        /// <summary>Rewrites log rows in place, in the open transaction, with secure deletion on (freed space is overwritten with zeros).</summary>
+        private async Task UpdateRowsAsync(SqliteTransaction transaction, IEnumerable<ActivityRecord> records)
+        {
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.Transaction = transaction;
+                pragma.CommandText = "PRAGMA secure_delete = ON;";
+                await pragma.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE community_activities SET idempotency_key = $k, member = $m, attributes = $a, fingerprint = $f, events = $e WHERE community = $c AND activity_id = $id;";
+            var parameters = UpdateParameterNames.Select(n => update.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var id = update.Parameters.Add("$id", SqliteType.Integer);
+            foreach (var r in records)
+            {
+                (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value, parameters[5].Value, id.Value) =
+                    (r.IdempotencyKey, r.Member, r.Attributes, r.Fingerprint, r.Events, r.Community, r.ActivityId);
+                await update.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        public async ValueTask RewriteAsync(IReadOnlyList<CommittedActivity> rewritten, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                ArgumentNullException.ThrowIfNull(rewritten);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+                var records = rewritten.Select(store._serializer.ToRecord).ToList();
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    await UpdateRowsAsync(transaction, records).ConfigureAwait(false);
+                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await RollbackAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+
+                // The write-ahead log holds the rows as they were until it is folded into the file and truncated.
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                await checkpoint.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (SqliteErrors.IsTransient(ex))
+            {
+                throw SqliteErrors.Unavailable(ex);
+            }
+        }
+
         public async ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default)
         {
             try
@@ -641,27 +698,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    // Freed space is overwritten with zeros, so the old rows do not linger in the file's free pages.
-                    await using (var pragma = connection.CreateCommand())
-                    {
-                        pragma.Transaction = transaction;
-                        pragma.CommandText = "PRAGMA secure_delete = ON;";
-                        await pragma.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    await using (var update = connection.CreateCommand())
-                    {
-                        update.Transaction = transaction;
-                        update.CommandText = "UPDATE community_activities SET idempotency_key = $k, member = $m, attributes = $a, fingerprint = $f, events = $e WHERE community = $c AND activity_id = $id;";
-                        var parameters = UpdateParameterNames.Select(n => update.Parameters.Add(n, SqliteType.Text)).ToArray();
-                        var id = update.Parameters.Add("$id", SqliteType.Integer);
-                        foreach (var (_, r) in rewritten)
-                        {
-                            (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value, parameters[5].Value, id.Value) =
-                                (r.IdempotencyKey, r.Member, r.Attributes, r.Fingerprint, r.Events, r.Community, r.ActivityId);
-                            await update.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
+                    await UpdateRowsAsync(transaction, rewritten.Select(r => r.Record)).ConfigureAwait(false);
 
                     await using (var cleanup = connection.CreateCommand())
                     {

@@ -129,6 +129,44 @@ public abstract class ErasureConformance : StoreConformanceBase
         Assert.NotNull(await live.GetRequiredService<IMemberDirectory>().GetAsync(community, new MemberId("bo")));
     }
 
+    /// <summary>Retention drops old free text, keeps young free text and what rules read, and changes no state.</summary>
+    [Fact]
+    public async Task Retention_drops_free_text_older_than_the_period_and_changes_no_state()
+    {
+        var clock = new ManualClock(Now);
+        var community = Community("retention");
+        await using var live = Host(Store, clock, retention: TimeSpan.FromDays(30));
+        var sdk = live.GetRequiredService<ICommunity>();
+        Activity Post(string key, string text) => new()
+        {
+            IdempotencyKey = key, Community = community, Member = new MemberId("m1"), Type = "post.created",
+            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["subject"] = "teapots", ["text"] = text },
+        };
+        await sdk.RecordAsync(Post("post-old", "an old private thought"));
+        clock.Advance(TimeSpan.FromDays(40));
+        await sdk.RecordAsync(Post("post-new", "a fresh private thought"));
+        var expected = await FullCommunity.DescribeAsync(live, community);
+        var retention = live.GetRequiredService<IActivityRetention>();
+
+        Assert.Equal(1, await retention.ApplyAsync(community));
+
+        var stored = await RawStoredTextAsync(community);
+        Assert.DoesNotContain("an old private thought", stored, StringComparison.Ordinal);
+        Assert.Contains("a fresh private thought", stored, StringComparison.Ordinal);
+        var old = await Store.FindAsync(community, "post-old");
+        Assert.Equal(["subject"], old!.Activity.Attributes.Keys); // what rules read stays
+        Assert.Equal(expected, await FullCommunity.DescribeAsync(live, community));
+        await using (var replay = Host(Store, clock, snapshots: false))
+        {
+            Assert.Equal(expected, await FullCommunity.DescribeAsync(replay, community));
+        }
+
+        Assert.Equal(0, await retention.ApplyAsync(community)); // idempotent
+        clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(1, await retention.ApplyAsync(community)); // the next one's turn
+        Assert.DoesNotContain("a fresh private thought", await RawStoredTextAsync(community), StringComparison.Ordinal);
+    }
+
     private string? _victimCode;
 
     /// <summary>The victim joins through a workload member, orders, posts free text, attends, invites a friend who orders, and is honoured.</summary>
@@ -200,13 +238,14 @@ public abstract class ErasureConformance : StoreConformanceBase
         return text.ToString();
     }
 
-    private static ServiceProvider Host(ICommunityStore store, TimeProvider clock, bool snapshots = true)
+    private static ServiceProvider Host(ICommunityStore store, TimeProvider clock, bool snapshots = true, TimeSpan? retention = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(clock);
         services.AddCommunitySdk(o =>
         {
             o.AllowUndeclaredCommunities = true;
+            o.Privacy.FreeTextRetention = retention;
             o.Snapshots.Enabled = snapshots;
             o.Snapshots.EveryActivities = 100_000_000; // only the snapshots the test takes
             o.Snapshots.Interval = TimeSpan.FromDays(365);

@@ -171,4 +171,12 @@ public sealed class PrivacyOptions
     {
         "text", "body", "title", "comment", "note", "message", "review", "description",
     };
+
+    /// <summary>
+    /// How long free-text attributes (<see cref="FreeTextAttributes"/>) are kept: older activities lose them
+    /// (<see cref="IActivityRetention"/>, run daily by CommunitySdk.AspNetCore's background jobs); what rules read stays.
+    /// 1 to 36,500 days; <see langword="null"/> (default) keeps them until an erasure.
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan? FreeTextRetention { get; set; }
 }

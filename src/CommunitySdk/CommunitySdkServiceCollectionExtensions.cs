@@ -50,6 +50,7 @@ public static class CommunitySdkServiceCollectionExtensions
         services.TryAddSingleton<IMemberDirectory, MemberDirectory>();
         services.TryAddSingleton<IMemberDataExporter, MemberDataExporter>();
         services.TryAddSingleton<IMemberEraser, MemberEraser>();
+        services.TryAddSingleton<IActivityRetention, ActivityRetention>();
         services.TryAddSingleton<ICommunityReplayer, CommunityReplayer>();
         services.TryAddSingleton<ICommunityOutbox, OutboxRelay>();
         services.TryAddSingleton<CommunityEventSerializer>();

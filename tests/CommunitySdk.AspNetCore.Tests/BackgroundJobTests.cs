@@ -77,6 +77,43 @@ public class BackgroundJobTests
     }
 
     [Fact]
+    public async Task The_retention_job_drops_old_free_text_once_a_day_when_a_retention_period_is_set()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddCommunitySdk(o => { o.AllowUndeclaredCommunities = true; o.Privacy.FreeTextRetention = TimeSpan.FromDays(7); })
+            .AddPoints(p => p.Currency("reputation").Rule("post.created", amount: 5))
+            .AddAspNetCore(jobs: j =>
+            {
+                j.Communities.Add("shop");
+                j.WarmUpOnStart = false;
+            });
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.Services.GetRequiredService<ICommunity>().RecordAsync(new Activity
+        {
+            IdempotencyKey = "post-1", Community = Shop, Member = new MemberId("ann"), Type = "post.created",
+            Attributes = new Dictionary<string, string> { ["text"] = "a note to self", ["topic"] = "tea" },
+        });
+        var store = host.Services.GetRequiredService<Storage.ICommunityStore>();
+
+        // Day by day (the job ticks daily): the post keeps its text for the first week and loses it after.
+        var days = 0;
+        while ((await store.FindAsync(Shop, "post-1"))!.Activity.Attributes.ContainsKey("text"))
+        {
+            Assert.True(++days <= 30, "the retention job never dropped the text");
+            clock.Advance(TimeSpan.FromDays(1));
+            await Task.Delay(50); // let the tick's pass run
+        }
+
+        Assert.True(days >= 8, $"the text was dropped after {days} days, inside the 7-day retention");
+        Assert.Equal("tea", (await store.FindAsync(Shop, "post-1"))!.Activity.Attributes["topic"]);
+        Assert.Equal(5, (await host.Services.GetRequiredService<IPointsService>().GetBalanceAsync(Shop, new MemberId("ann"), "reputation")).Total);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task The_tier_review_job_demotes_an_inactive_member_once_the_grace_has_run_out()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));

@@ -191,11 +191,22 @@ public interface ICommunitySnapshotStore
 public sealed record CommunitySnapshot(CommunityId Community, long Position, DateTimeOffset TakenAt, byte[] Data);
 
 /// <summary>
-/// A write session that can rewrite its community's log for an erasure (<see cref="IMemberEraser"/>). Every provider of the
-/// SDK implements it; a store without it cannot erase members.
+/// A write session that can rewrite entries of its community's log in place: for an erasure (<see cref="IMemberEraser"/>)
+/// and for retention (<see cref="IActivityRetention"/>). Every provider of the SDK implements it; a store without it
+/// cannot erase members or apply retention.
 /// </summary>
-public interface ICommunityErasureSession
+public interface ICommunityRewriteSession
 {
+    /// <summary>
+    /// In one transaction, replaces each activity of <paramref name="rewritten"/> (same id, same member) with its new
+    /// attributes, key, fingerprint and events. Nothing is appended; indexes, snapshots and the outbox stay as they are
+    /// (a rewrite that changes what projections fold is an erasure's job).
+    /// </summary>
+    /// <param name="rewritten">The rewritten activities.</param>
+    /// <param name="cancellationToken">Cancellation (before the transaction commits).</param>
+    /// <returns>A task.</returns>
+    ValueTask RewriteAsync(IReadOnlyList<CommittedActivity> rewritten, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// In one transaction: replaces each activity of <see cref="MemberErasureWrite.Rewritten"/> (same id) with its new
     /// member, key, attributes, fingerprint and events; moves the member index from the member to the tombstone; deletes
@@ -210,7 +221,7 @@ public interface ICommunityErasureSession
     ValueTask EraseAsync(MemberErasureWrite erasure, CancellationToken cancellationToken = default);
 }
 
-/// <summary>An erasure for <see cref="ICommunityErasureSession.EraseAsync"/>.</summary>
+/// <summary>An erasure for <see cref="ICommunityRewriteSession.EraseAsync"/>.</summary>
 /// <param name="Member">The erased member's id (to find in the indexes and outbox errors; never written).</param>
 /// <param name="Tombstone">The id that replaces it.</param>
 /// <param name="Rewritten">The activities that mentioned the member, rewritten.</param>

@@ -26,6 +26,12 @@ internal sealed class CommunityOptionsValidator : IValidateOptions<CommunityOpti
             }
         }
 
+        OptionsAnnotations.Validate(options.Privacy, "Community:Privacy", failures);
+        if (options.Privacy.FreeTextAttributes.Any(string.IsNullOrWhiteSpace))
+        {
+            failures.Add("Community:Privacy:FreeTextAttributes must not hold an empty name.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

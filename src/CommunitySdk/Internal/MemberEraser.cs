@@ -37,8 +37,61 @@ internal sealed class MemberEraser(
             throw new CommunityValidationException("reason", $"must be 1 to {MaxReasonLength} characters");
         }
 
+        return await UnderRewriteSessionAsync(projections, store, community, "erase members", async (session, erasing, states) =>
+        {
+            var rewriter = new Rewriter(serializer, member, NewTombstone(), options.CurrentValue.Privacy.FreeTextAttributes);
+            var rewritten = new List<CommittedActivity>();
+            await foreach (var committed in store.ReadLogAsync(community, 0, cancellationToken).ConfigureAwait(false))
+            {
+                if (committed.ActivityId > session.LastActivityId)
+                {
+                    break;
+                }
+
+                if (rewriter.Mentions(committed))
+                {
+                    rewritten.Add(rewriter.Rewrite(committed));
+                }
+            }
+
+            if (rewritten.Count == 0)
+            {
+                return new MemberErasure(false, null, session.LastActivityId, 0);
+            }
+
+            var id = session.LastActivityId + 1;
+            var now = time.GetUtcNow();
+            var activity = new Activity
+            {
+                Community = community,
+                Member = rewriter.Tombstone,
+                Type = CommunityActivityTypes.Erase,
+                IdempotencyKey = $"erase:{rewriter.Tombstone.Value}",
+                Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { [CommunityActivityTypes.ReasonAttribute] = reason },
+            };
+            var erased = new MemberErased { Member = rewriter.Tombstone, Reason = reason, ActivitiesRewritten = rewritten.Count };
+            erased.Restamp(community, id, 0, now, rewriter.Tombstone);
+            var erasure = new CommittedActivity(id, activity, now, ActivityFingerprint.Compute(activity), [erased]);
+            await erasing.EraseAsync(new MemberErasureWrite(member, rewriter.Tombstone, rewritten, erasure), cancellationToken).ConfigureAwait(false);
+            projections.Invalidate(states); // this process folds the rewritten log on next use
+            return new MemberErasure(true, rewriter.Tombstone, id, rewritten.Count);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a log rewrite of a community under its write session, with this process's projections and snapshots held
+    /// still (the erasure and retention share it).
+    /// </summary>
+    internal static async ValueTask<T> UnderRewriteSessionAsync<T>(
+        ProjectionCoordinator projections,
+        ICommunityStore store,
+        CommunityId community,
+        string purpose,
+        Func<ICommunityWriteSession, ICommunityRewriteSession, CommunityStates, ValueTask<T>> work,
+        CancellationToken cancellationToken)
+    {
         var states = await projections.LoadAsync(community, cancellationToken).ConfigureAwait(false);
-        await states.Snapshotting.WaitAsync(cancellationToken).ConfigureAwait(false); // no snapshot of the old state is saved after the erasure
+        await states.Snapshotting.WaitAsync(cancellationToken).ConfigureAwait(false); // no snapshot of the old state is saved after the rewrite
         try
         {
             await states.Gate.WaitAsync(cancellationToken).ConfigureAwait(false); // no write of this process folds meanwhile
@@ -47,47 +100,9 @@ internal sealed class MemberEraser(
                 var session = await store.BeginWriteAsync(community, cancellationToken).ConfigureAwait(false);
                 await using (session.ConfigureAwait(false))
                 {
-                    if (session is not ICommunityErasureSession erasing)
-                    {
-                        throw new NotSupportedException($"The store {store.GetType().Name} cannot rewrite its log, so it cannot erase members (its write session does not implement ICommunityErasureSession).");
-                    }
-
-                    var rewriter = new Rewriter(serializer, member, NewTombstone(), options.CurrentValue.Privacy.FreeTextAttributes);
-                    var rewritten = new List<CommittedActivity>();
-                    await foreach (var committed in store.ReadLogAsync(community, 0, cancellationToken).ConfigureAwait(false))
-                    {
-                        if (committed.ActivityId > session.LastActivityId)
-                        {
-                            break;
-                        }
-
-                        if (rewriter.Mentions(committed))
-                        {
-                            rewritten.Add(rewriter.Rewrite(committed));
-                        }
-                    }
-
-                    if (rewritten.Count == 0)
-                    {
-                        return new MemberErasure(false, null, session.LastActivityId, 0);
-                    }
-
-                    var id = session.LastActivityId + 1;
-                    var now = time.GetUtcNow();
-                    var activity = new Activity
-                    {
-                        Community = community,
-                        Member = rewriter.Tombstone,
-                        Type = CommunityActivityTypes.Erase,
-                        IdempotencyKey = $"erase:{rewriter.Tombstone.Value}",
-                        Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { [CommunityActivityTypes.ReasonAttribute] = reason },
-                    };
-                    var erased = new MemberErased { Member = rewriter.Tombstone, Reason = reason, ActivitiesRewritten = rewritten.Count };
-                    erased.Restamp(community, id, 0, now, rewriter.Tombstone);
-                    var erasure = new CommittedActivity(id, activity, now, ActivityFingerprint.Compute(activity), [erased]);
-                    await erasing.EraseAsync(new MemberErasureWrite(member, rewriter.Tombstone, rewritten, erasure), cancellationToken).ConfigureAwait(false);
-                    projections.Invalidate(states); // this process folds the rewritten log on next use
-                    return new MemberErasure(true, rewriter.Tombstone, id, rewritten.Count);
+                    return session is ICommunityRewriteSession rewriting
+                        ? await work(session, rewriting, states).ConfigureAwait(false)
+                        : throw new NotSupportedException($"The store {store.GetType().Name} cannot rewrite its log, so it cannot {purpose} (its write session does not implement ICommunityRewriteSession).");
                 }
             }
             finally

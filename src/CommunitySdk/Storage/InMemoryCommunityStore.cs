@@ -239,6 +239,35 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
         }
     }
 
+    /// <summary>A rewrite in place: entries (and pending outbox copies of their events) replaced, under the locks.</summary>
+    private void Rewrite(CommunityLog log, CommunityId community, IReadOnlyList<CommittedActivity> rewritten)
+    {
+        lock (_outboxLock)
+        {
+            lock (log.Sync)
+            {
+                foreach (var activity in rewritten)
+                {
+                    Replace(log, community, activity);
+                }
+            }
+        }
+    }
+
+    private void Replace(CommunityLog log, CommunityId community, CommittedActivity rewritten)
+    {
+        var position = (int)(rewritten.ActivityId - 1); // ids run 1, 2, 3, ... without gaps
+        var old = log.Entries[position];
+        log.ByKey.Remove(old.Activity.IdempotencyKey);
+        log.ByKey[rewritten.Activity.IdempotencyKey] = rewritten;
+        log.Entries[position] = rewritten;
+        if (_outboxOrder.TryGetValue(new OutboxKey(community, rewritten.ActivityId), out var order))
+        {
+            var pending = _outbox[order];
+            _outbox[order] = pending with { Entry = pending.Entry with { Events = rewritten.Events, LastError = null } };
+        }
+    }
+
     /// <summary>An erasure: the rewritten entries replace theirs, the indexes and pending outbox entries follow, snapshots go, then the erasure commits; all under the locks.</summary>
     private void Erase(CommunityLog log, CommunityId community, MemberErasureWrite erasure)
     {
@@ -248,21 +277,12 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
             {
                 foreach (var rewritten in erasure.Rewritten)
                 {
-                    var position = (int)(rewritten.ActivityId - 1); // ids run 1, 2, 3, ... without gaps
-                    var old = log.Entries[position];
-                    log.ByKey.Remove(old.Activity.IdempotencyKey);
-                    log.ByKey[rewritten.Activity.IdempotencyKey] = rewritten;
-                    log.Entries[position] = rewritten;
+                    Replace(log, community, rewritten);
+                    var position = (int)(rewritten.ActivityId - 1);
                     Index(log, rewritten.Activity.Member, position);
                     foreach (var e in rewritten.Events)
                     {
                         Index(log, e.Member, position);
-                    }
-
-                    if (_outboxOrder.TryGetValue(new OutboxKey(community, rewritten.ActivityId), out var order))
-                    {
-                        var pending = _outbox[order];
-                        _outbox[order] = pending with { Entry = pending.Entry with { Events = rewritten.Events, LastError = null } };
                     }
                 }
 
@@ -312,7 +332,7 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
         }
     }
 
-    private sealed class Session(InMemoryCommunityStore store, CommunityLog log, CommunityId community) : ICommunityWriteSession, ICommunityErasureSession
+    private sealed class Session(InMemoryCommunityStore store, CommunityLog log, CommunityId community) : ICommunityWriteSession, ICommunityRewriteSession
     {
         private bool _disposed;
 
@@ -367,6 +387,15 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
                 store.Commit(log, activity);
             }
 
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask RewriteAsync(IReadOnlyList<CommittedActivity> rewritten, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(rewritten);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Rewrite(log, community, rewritten);
             return ValueTask.CompletedTask;
         }
 
