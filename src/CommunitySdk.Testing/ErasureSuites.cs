@@ -129,6 +129,34 @@ public abstract class ErasureConformance : StoreConformanceBase
         Assert.NotNull(await live.GetRequiredService<IMemberDirectory>().GetAsync(community, new MemberId("bo")));
     }
 
+    /// <summary>
+    /// A short id that is also a common word is replaced as a token only in the member's own entries (their keys); in other
+    /// members' entries only a value that is exactly the id (a target, an inviter) is.
+    /// </summary>
+    [Fact]
+    public async Task Erasing_a_member_with_a_short_common_id_leaves_other_members_keys_and_attributes_alone()
+    {
+        var clock = new ManualClock(Now);
+        var community = Community("erase-short");
+        await using var live = Host(Store, clock);
+        var sdk = live.GetRequiredService<ICommunity>();
+        Activity Order(string key, string member, string note) => new()
+        {
+            IdempotencyKey = key, Community = community, Member = new MemberId(member), Type = "order.completed", Value = 60,
+            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["channel"] = note },
+        };
+        await sdk.RecordAsync(Order("order:1", "bob", "order form"));
+        await sdk.RecordAsync(Order("buy:order:2", "order", "web"));
+
+        var erasure = await live.GetRequiredService<IMemberEraser>().EraseAsync(community, new MemberId("order"), "request");
+
+        var bobs = await Store.FindAsync(community, "order:1");
+        Assert.Equal(("bob", "order form"), (bobs!.Activity.Member.Value, bobs.Activity.Attributes["channel"])); // not the member's: unchanged
+        var theirs = await Store.FindAsync(community, $"buy:{erasure.Tombstone!.Value.Value}:2");
+        Assert.Equal(erasure.Tombstone.Value, theirs!.Activity.Member); // the member's own key: the id token replaced
+        Assert.Null(await Store.FindAsync(community, "buy:order:2"));
+    }
+
     /// <summary>Retention drops old free text, keeps young free text and what rules read, and changes no state.</summary>
     [Fact]
     public async Task Retention_drops_free_text_older_than_the_period_and_changes_no_state()

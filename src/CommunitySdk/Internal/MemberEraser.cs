@@ -122,15 +122,23 @@ internal sealed class MemberEraser(
     /// <summary>Finds and rewrites the log entries that mention one member.</summary>
     internal sealed class Rewriter(CommunityEventSerializer serializer, MemberId member, MemberId tombstone, ICollection<string> freeText)
     {
+        /// <summary>The id as a JSON string value.</summary>
+        private readonly string _quoted = JsonSerializer.Serialize(member.Value);
+
         /// <summary>The id as a whole token: itself, or inside a key such as <c>order:{id}:1</c>.</summary>
         private readonly Regex _inKey = new($"(?<![A-Za-z0-9_.@+-]){Regex.Escape(member.Value)}(?![A-Za-z0-9_.@+-])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
         public MemberId Tombstone => tombstone;
 
+        /// <summary>
+        /// Whether an entry mentions the member: it is theirs, an event is about them, or an attribute or event field
+        /// holds exactly their id. (Keys made with the id are looked for only in their own entries, so a short id such as
+        /// <c>order</c> never touches another member's keys.)
+        /// </summary>
         public bool Mentions(CommittedActivity committed)
         {
             var a = committed.Activity;
-            if (a.Member == member || _inKey.IsMatch(a.IdempotencyKey) || a.Attributes.Values.Any(_inKey.IsMatch))
+            if (a.Member == member || a.Attributes.Values.Any(v => v == member.Value))
             {
                 return true;
             }
@@ -143,13 +151,17 @@ internal sealed class MemberEraser(
                 }
             }
 
-            return committed.Events.Count > 0 && _inKey.IsMatch(serializer.SerializeEvents(committed.Events));
+            return committed.Events.Count > 0 && serializer.SerializeEvents(committed.Events).Contains(_quoted, StringComparison.Ordinal);
         }
 
         public CommittedActivity Rewrite(CommittedActivity committed)
         {
             var a = committed.Activity;
             var own = a.Member == member;
+
+            // In the member's own entries the id goes wherever it is a token (their keys, a reversal's source key); in
+            // other members' entries only where a value is exactly the id.
+            string Swap(string text) => own ? _inKey.Replace(text, tombstone.Value) : text == member.Value ? tombstone.Value : text;
             var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (name, value) in a.Attributes)
             {
@@ -158,7 +170,7 @@ internal sealed class MemberEraser(
                     continue;
                 }
 
-                attributes[name] = _inKey.Replace(value, tombstone.Value); // the id itself, or a key made with it (a reversal's source)
+                attributes[name] = Swap(value);
             }
 
             var activity = new Activity
@@ -166,7 +178,7 @@ internal sealed class MemberEraser(
                 Community = a.Community,
                 Member = own ? tombstone : a.Member,
                 Type = a.Type,
-                IdempotencyKey = _inKey.Replace(a.IdempotencyKey, tombstone.Value),
+                IdempotencyKey = Swap(a.IdempotencyKey),
                 OccurredAt = a.OccurredAt,
                 Value = a.Value,
                 Attributes = attributes,
@@ -180,7 +192,7 @@ internal sealed class MemberEraser(
                 _ => e,
             }).ToArray();
             var json = JsonNode.Parse(serializer.SerializeEvents(events))!;
-            Replace(json);
+            Replace(json, Swap);
             return new CommittedActivity(committed.ActivityId, activity, committed.RecordedAt, ActivityFingerprint.Compute(activity), serializer.DeserializeEvents(json.ToJsonString()));
         }
 
@@ -189,7 +201,7 @@ internal sealed class MemberEraser(
             || attribute is CommunityActivityTypes.FingerprintAttribute or CommunityActivityTypes.VisitorAttribute
             || freeText.Contains(attribute);
 
-        private void Replace(JsonNode node)
+        private static void Replace(JsonNode node, Func<string, string> swap)
         {
             switch (node)
             {
@@ -197,19 +209,20 @@ internal sealed class MemberEraser(
                     foreach (var name in o.Select(p => p.Key).ToArray())
                     {
                         var child = o[name];
-                        if (_inKey.IsMatch(name))
+                        var renamed = swap(name);
+                        if (renamed != name)
                         {
                             o.Remove(name);
-                            o[_inKey.Replace(name, tombstone.Value)] = child;
+                            o[renamed] = child;
                         }
 
-                        if (child is JsonValue v && v.TryGetValue<string>(out var s) && _inKey.IsMatch(s))
+                        if (child is JsonValue v && v.TryGetValue<string>(out var s))
                         {
-                            o[_inKey.Replace(name, tombstone.Value)] = _inKey.Replace(s, tombstone.Value);
+                            o[renamed] = swap(s);
                         }
                         else if (child is not null)
                         {
-                            Replace(child);
+                            Replace(child, swap);
                         }
                     }
 
@@ -217,13 +230,13 @@ internal sealed class MemberEraser(
                 case JsonArray array:
                     for (var i = 0; i < array.Count; i++)
                     {
-                        if (array[i] is JsonValue v && v.TryGetValue<string>(out var s) && _inKey.IsMatch(s))
+                        if (array[i] is JsonValue v && v.TryGetValue<string>(out var s))
                         {
-                            array[i] = _inKey.Replace(s, tombstone.Value);
+                            array[i] = swap(s);
                         }
                         else if (array[i] is { } child)
                         {
-                            Replace(child);
+                            Replace(child, swap);
                         }
                     }
 
