@@ -150,7 +150,17 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             var batch = new NpgsqlBatch(connection, transaction);
             await using (batch.ConfigureAwait(false))
             {
-                var insert = new NpgsqlBatchCommand("INSERT INTO community_snapshots (community, position, taken_at, data) VALUES ($1, $2, $3, $4) ON CONFLICT (community, position) DO UPDATE SET taken_at = EXCLUDED.taken_at, data = EXCLUDED.data;");
+                // The community's writer lock first, so an erasure (which deletes snapshots) is wholly before or after
+                // this; a snapshot taken before an erasure is not saved: it may hold the erased member's id.
+                var lockCommunity = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0));");
+                lockCommunity.Parameters.AddWithValue("communitysdk:" + snapshot.Community.Value);
+                batch.BatchCommands.Add(lockCommunity);
+                var insert = new NpgsqlBatchCommand("""
+                    INSERT INTO community_snapshots (community, position, taken_at, data)
+                    SELECT $1, $2, $3, $4 WHERE NOT EXISTS
+                        (SELECT 1 FROM community_activities WHERE community = $1 AND activity_id > $2 AND type = 'member.erase')
+                    ON CONFLICT (community, position) DO UPDATE SET taken_at = EXCLUDED.taken_at, data = EXCLUDED.data;
+                    """);
                 insert.Parameters.AddWithValue(snapshot.Community.Value);
                 insert.Parameters.AddWithValue(snapshot.Position);
                 insert.Parameters.AddWithValue(snapshot.TakenAt.ToUniversalTime());

@@ -201,12 +201,15 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
             await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                // One transaction: the new snapshot and the trim to the newest two commit together, or neither does.
+                // One transaction: the new snapshot and the trim to the newest two commit together, or neither does. A
+                // snapshot taken before an erasure (by any process) is not saved: it may hold the erased member's id.
                 await using var transaction = (SqliteTransaction)await _writeConnection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using var command = _writeConnection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = """
-                    INSERT OR REPLACE INTO community_snapshots (community, position, taken_at, data) VALUES ($c, $p, $t, $d);
+                    INSERT OR REPLACE INTO community_snapshots (community, position, taken_at, data)
+                    SELECT $c, $p, $t, $d WHERE NOT EXISTS
+                        (SELECT 1 FROM community_activities WHERE community = $c AND activity_id > $p AND type = 'member.erase');
                     DELETE FROM community_snapshots WHERE community = $c AND position NOT IN
                         (SELECT position FROM community_snapshots WHERE community = $c ORDER BY position DESC LIMIT 2);
                     """;

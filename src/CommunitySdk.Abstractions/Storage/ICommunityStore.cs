@@ -170,7 +170,11 @@ public sealed record OutboxFailure(OutboxKey Key, IReadOnlyCollection<string> Ac
 /// </summary>
 public interface ICommunitySnapshotStore
 {
-    /// <summary>Saves a snapshot, atomically; older ones beyond the newest two may be dropped.</summary>
+    /// <summary>
+    /// Saves a snapshot, atomically; older ones beyond the newest two may be dropped. A snapshot whose position is before
+    /// a member's erasure (<see cref="CommunityActivityTypes.Erase"/>) in the log is not saved, whichever process took it:
+    /// it may hold the erased member's id. Providers decide that under the lock the erasure takes.
+    /// </summary>
     /// <param name="snapshot">The snapshot.</param>
     /// <param name="cancellationToken">Cancellation.</param>
     /// <returns>A task.</returns>

@@ -198,7 +198,20 @@ public sealed class InMemoryCommunityStore : ICommunityStore, ICommunitySnapshot
         ArgumentNullException.ThrowIfNull(snapshot);
         StoreProviderSupport.RequireCommunity(snapshot.Community);
         var copy = snapshot with { Data = (byte[])snapshot.Data.Clone() };
-        _snapshots.AddOrUpdate(snapshot.Community, [copy], (_, kept) => [copy, .. kept.Where(k => k.Position < copy.Position).Take(1)]);
+        var log = GetLog(snapshot.Community);
+        lock (_outboxLock) // an erasure deletes snapshots under this lock
+        {
+            lock (log.Sync)
+            {
+                if (log.Entries.Skip((int)Math.Min(snapshot.Position, log.Entries.Count)).Any(e => e.Activity.Type == CommunityActivityTypes.Erase))
+                {
+                    return ValueTask.CompletedTask; // taken before an erasure: it may hold the erased member's id
+                }
+            }
+
+            _snapshots.AddOrUpdate(snapshot.Community, [copy], (_, kept) => [copy, .. kept.Where(k => k.Position < copy.Position).Take(1)]);
+        }
+
         return ValueTask.CompletedTask;
     }
 
