@@ -411,12 +411,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 ArgumentNullException.ThrowIfNull(idempotencyKey);
-                if (_transaction is null)
-                {
-                    await BeginAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                return await store.FindAsync(connection, _transaction, community, idempotencyKey, cancellationToken).ConfigureAwait(false);
+                return await store.FindAsync(connection, await TransactionAsync(cancellationToken).ConfigureAwait(false), community, idempotencyKey, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
             {
@@ -436,44 +431,12 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             {
                 ArgumentNullException.ThrowIfNull(activities);
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_transaction is null)
-                {
-                    await BeginAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
                 StoreProviderSupport.CheckBatch(community, LastActivityId, activities);
                 var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
 
                 cancellationToken.ThrowIfCancellationRequested();
-                var transaction = _transaction!;
-                try
-                {
-                    // One round trip for the whole unit of work: the activities and their outbox entries.
-                    var batch = new NpgsqlBatch(connection, transaction);
-                    await using (batch.ConfigureAwait(false))
-                    {
-                        AddInserts(batch, records);
-                        if (batch.BatchCommands.Count > 0)
-                        {
-                            await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
-
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw new InvalidOperationException("An idempotency key (or activity id) is already committed; nothing was written.", ex);
-                }
-                catch
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw;
-                }
-
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null; // the advisory lock went with the transaction
+                await ExecuteAndCommitAsync(transaction, batch => AddInserts(batch, records)).ConfigureAwait(false); // one round trip: the activities and their outbox entries
                 if (records.Count > 0)
                 {
                     LastActivityId = records[^1].Activity.ActivityId;
@@ -482,6 +445,62 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
             {
                 throw PostgreSqlErrors.Unavailable(ex);
+            }
+        }
+
+        /// <summary>The open transaction (holding the community's advisory lock), or a new one.</summary>
+        private async ValueTask<NpgsqlTransaction> TransactionAsync(CancellationToken cancellationToken)
+        {
+            if (_transaction is null)
+            {
+                await BeginAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return _transaction!;
+        }
+
+        /// <summary>Runs one batch in the transaction and commits it, or rolls it back; the advisory lock goes with it.</summary>
+        private async ValueTask ExecuteAndCommitAsync(NpgsqlTransaction transaction, Action<NpgsqlBatch> fill)
+        {
+            try
+            {
+                var batch = new NpgsqlBatch(connection, transaction);
+                await using (batch.ConfigureAwait(false))
+                {
+                    fill(batch);
+                    if (batch.BatchCommands.Count > 0)
+                    {
+                        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("An idempotency key (or activity id) is already committed; nothing was written.", ex);
+            }
+            catch
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+
+        /// <summary>Adds the member index rows of an activity: every member its events concern besides its own.</summary>
+        private static void AddEventMembers(NpgsqlBatch batch, CommittedActivity activity, ActivityRecord r)
+        {
+            foreach (var other in StoreProviderSupport.OtherMembers(activity))
+            {
+                var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
+                member.Parameters.AddWithValue(r.Community);
+                member.Parameters.AddWithValue(other.Value);
+                member.Parameters.AddWithValue(r.ActivityId);
+                batch.BatchCommands.Add(member);
             }
         }
 
@@ -503,14 +522,7 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
                 insert.Parameters.AddWithValue(r.Fingerprint);
                 insert.Parameters.AddWithValue(r.Events);
                 batch.BatchCommands.Add(insert);
-                foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                {
-                    var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
-                    member.Parameters.AddWithValue(r.Community);
-                    member.Parameters.AddWithValue(other.Value);
-                    member.Parameters.AddWithValue(r.ActivityId);
-                    batch.BatchCommands.Add(member);
-                }
+                AddEventMembers(batch, activity, r);
 
                 if (activity.Events.Count > 0)
                 {
@@ -545,36 +557,10 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             {
                 ArgumentNullException.ThrowIfNull(rewritten);
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_transaction is null)
-                {
-                    await BeginAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
                 var records = rewritten.Select(store._serializer.ToRecord).ToList();
                 cancellationToken.ThrowIfCancellationRequested();
-                var transaction = _transaction!;
-                try
-                {
-                    var batch = new NpgsqlBatch(connection, transaction);
-                    await using (batch.ConfigureAwait(false))
-                    {
-                        AddUpdates(batch, records);
-                        if (batch.BatchCommands.Count > 0)
-                        {
-                            await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
-
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw;
-                }
-
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null;
+                await ExecuteAndCommitAsync(transaction, batch => AddUpdates(batch, records)).ConfigureAwait(false);
             }
             catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))
             {
@@ -588,58 +574,31 @@ public sealed class PostgreSqlCommunityStore : ICommunityStore, ICommunitySnapsh
             {
                 ArgumentNullException.ThrowIfNull(erasure);
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_transaction is null)
-                {
-                    await BeginAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
                 StoreProviderSupport.CheckBatch(community, LastActivityId, [erasure.Erasure]);
                 var rewritten = erasure.Rewritten.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList();
                 List<(CommittedActivity Activity, ActivityRecord Record)> records = [(erasure.Erasure, store._serializer.ToRecord(erasure.Erasure))];
                 cancellationToken.ThrowIfCancellationRequested();
-                var transaction = _transaction!;
-                try
+
+                // One transaction, one round trip: the rewritten rows, the member index, snapshots, outbox errors, the erasure.
+                await ExecuteAndCommitAsync(transaction, batch =>
                 {
-                    // One transaction, one round trip: the rewritten rows, the member index, snapshots, outbox errors, the erasure.
-                    var batch = new NpgsqlBatch(connection, transaction);
-                    await using (batch.ConfigureAwait(false))
+                    AddUpdates(batch, rewritten.Select(r => r.Record));
+                    foreach (var sql in EraseSql)
                     {
-                        AddUpdates(batch, rewritten.Select(r => r.Record));
-
-                        foreach (var sql in EraseSql)
-                        {
-                            var command = new NpgsqlBatchCommand(sql);
-                            command.Parameters.AddWithValue(community.Value);
-                            command.Parameters.AddWithValue(erasure.Member.Value);
-                            batch.BatchCommands.Add(command);
-                        }
-
-                        foreach (var (activity, r) in rewritten)
-                        {
-                            foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                            {
-                                var member = new NpgsqlBatchCommand("INSERT INTO community_event_members (community, member, activity_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING;");
-                                member.Parameters.AddWithValue(r.Community);
-                                member.Parameters.AddWithValue(other.Value);
-                                member.Parameters.AddWithValue(r.ActivityId);
-                                batch.BatchCommands.Add(member);
-                            }
-                        }
-
-                        AddInserts(batch, records);
-                        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                        var command = new NpgsqlBatchCommand(sql);
+                        command.Parameters.AddWithValue(community.Value);
+                        command.Parameters.AddWithValue(erasure.Member.Value);
+                        batch.BatchCommands.Add(command);
                     }
 
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw;
-                }
+                    foreach (var (activity, r) in rewritten)
+                    {
+                        AddEventMembers(batch, activity, r);
+                    }
 
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null;
+                    AddInserts(batch, records);
+                }).ConfigureAwait(false);
                 LastActivityId = erasure.Erasure.ActivityId;
             }
             catch (Exception ex) when (PostgreSqlErrors.IsTransient(ex))

@@ -565,24 +565,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 var records = activities.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList(); // before any write: an unregistered event type changes nothing
 
                 cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    await InsertAsync(transaction, records).ConfigureAwait(false);
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a key is already committed
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw new InvalidOperationException("An idempotency key in the batch is already committed; nothing was written.", ex);
-                }
-                catch
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw;
-                }
-
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null;
+                await CommitAsync(transaction, () => InsertAsync(transaction, records)).ConfigureAwait(false);
                 if (records.Count > 0)
                 {
                     LastActivityId = records[^1].Activity.ActivityId;
@@ -591,6 +574,43 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
             catch (Exception ex) when (SqliteErrors.IsTransient(ex))
             {
                 throw SqliteErrors.Unavailable(ex);
+            }
+        }
+
+        /// <summary>Writes in the transaction and commits, or rolls back; a new transaction opens on the next use.</summary>
+        private async Task CommitAsync(SqliteTransaction transaction, Func<Task> write)
+        {
+            try
+            {
+                await write().ConfigureAwait(false);
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a key is already committed
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("An idempotency key in the batch is already committed; nothing was written.", ex);
+            }
+            catch
+            {
+                await RollbackAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            _transaction = null;
+        }
+
+        /// <summary>Indexes an activity under every member its events concern besides its own, in the open transaction.</summary>
+        private async Task IndexEventMembersAsync(SqliteTransaction transaction, CommittedActivity activity, ActivityRecord r)
+        {
+            var commands = store._commands!;
+            var eventMember = commands.EventMember;
+            eventMember.Transaction = transaction;
+            foreach (var other in StoreProviderSupport.OtherMembers(activity))
+            {
+                var (ec, em, eid) = commands.EventMemberParameters;
+                (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
+                await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
 
@@ -613,14 +633,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 }
 
                 await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                var eventMember = commands.EventMember;
-                eventMember.Transaction = transaction;
-                foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                {
-                    var (ec, em, eid) = commands.EventMemberParameters;
-                    (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
-                    await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                }
+                await IndexEventMembersAsync(transaction, activity, r).ConfigureAwait(false);
 
                 if (activity.Events.Count > 0)
                 {
@@ -663,19 +676,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 var transaction = await TransactionAsync(cancellationToken).ConfigureAwait(false);
                 var records = rewritten.Select(store._serializer.ToRecord).ToList();
                 cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    await UpdateRowsAsync(transaction, records).ConfigureAwait(false);
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw;
-                }
-
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null;
+                await CommitAsync(transaction, () => UpdateRowsAsync(transaction, records)).ConfigureAwait(false);
 
                 // The write-ahead log holds the rows as they were until it is folded into the file and truncated.
                 await using var checkpoint = connection.CreateCommand();
@@ -699,7 +700,7 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                 var rewritten = erasure.Rewritten.Select(a => (Activity: a, Record: store._serializer.ToRecord(a))).ToList();
                 List<(CommittedActivity Activity, ActivityRecord Record)> records = [(erasure.Erasure, store._serializer.ToRecord(erasure.Erasure))];
                 cancellationToken.ThrowIfCancellationRequested();
-                try
+                await CommitAsync(transaction, async () =>
                 {
                     await UpdateRowsAsync(transaction, rewritten.Select(r => r.Record)).ConfigureAwait(false);
 
@@ -716,29 +717,13 @@ public sealed class SqliteCommunityStore : ICommunityStore, ICommunitySnapshotSt
                         await cleanup.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    var eventMember = store._commands!.EventMember;
-                    eventMember.Transaction = transaction;
                     foreach (var (activity, r) in rewritten)
                     {
-                        foreach (var other in StoreProviderSupport.OtherMembers(activity))
-                        {
-                            var (ec, em, eid) = store._commands.EventMemberParameters;
-                            (ec.Value, em.Value, eid.Value) = (r.Community, other.Value, r.ActivityId);
-                            await eventMember.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                        }
+                        await IndexEventMembersAsync(transaction, activity, r).ConfigureAwait(false);
                     }
 
                     await InsertAsync(transaction, records).ConfigureAwait(false);
-                    await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await RollbackAsync().ConfigureAwait(false);
-                    throw;
-                }
-
-                await transaction.DisposeAsync().ConfigureAwait(false);
-                _transaction = null;
+                }).ConfigureAwait(false);
                 LastActivityId = erasure.Erasure.ActivityId;
 
                 // Pages written before secure_delete was on can still hold old copies of cells in their free space, and the

@@ -147,11 +147,7 @@ public abstract class ErasureConformance : StoreConformanceBase
         var community = Community("erase-short");
         await using var live = Host(Store, clock);
         var sdk = live.GetRequiredService<ICommunity>();
-        Activity Order(string key, string member, string note) => new()
-        {
-            IdempotencyKey = key, Community = community, Member = new MemberId(member), Type = "order.completed", Value = 60,
-            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["channel"] = note },
-        };
+        Activity Order(string key, string member, string note) => FullCommunity.Make(community, key, member, "order.completed", 60, ("channel", note));
         await sdk.RecordAsync(Order("order:1", "bob", "order form"));
         await sdk.RecordAsync(Order("buy:order:2", "order", "web"));
 
@@ -172,11 +168,7 @@ public abstract class ErasureConformance : StoreConformanceBase
         var community = Community("retention");
         await using var live = Host(Store, clock, retention: TimeSpan.FromDays(30));
         var sdk = live.GetRequiredService<ICommunity>();
-        Activity Post(string key, string text) => new()
-        {
-            IdempotencyKey = key, Community = community, Member = new MemberId("m1"), Type = "post.created",
-            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["subject"] = "teapots", ["text"] = text },
-        };
+        Activity Post(string key, string text) => FullCommunity.Make(community, key, "m1", "post.created", null, ("subject", "teapots"), ("text", text));
         await sdk.RecordAsync(Post("post-old", "an old private thought"));
         clock.Advance(TimeSpan.FromDays(40));
         await sdk.RecordAsync(Post("post-new", "a fresh private thought"));
@@ -213,11 +205,8 @@ public abstract class ErasureConformance : StoreConformanceBase
         var inviterCode = (await referrals.GetOrCreateCodeAsync(community, new MemberId("m1"))).Code;
         var victim = new MemberId(Victim);
         await directory.JoinAsync(community, victim, new JoinRequest { ReferralCode = inviterCode, Profile = new Dictionary<string, string> { [ProfileKeys.City] = VictimData[1] } });
-        Activity Make(string key, MemberId member, string type, decimal? value, params (string, string)[] attributes) => new()
-        {
-            IdempotencyKey = key, Community = community, Member = member, Type = type, Value = value,
-            Attributes = attributes.ToDictionary(a => a.Item1, a => a.Item2, StringComparer.Ordinal),
-        };
+        Activity Make(string key, MemberId member, string type, decimal? value, params (string, string)[] attributes) =>
+            FullCommunity.Make(community, key, member.Value, type, value, attributes);
         await sdk.RecordAsync(Make($"order:{Victim}:1", victim, "order.completed", 120));
         clock.Advance(TimeSpan.FromHours(3));
         await sdk.RecordAsync(Make("post-v1", victim, "post.created", null, ("subject", "s1"), ("text", VictimData[0])));

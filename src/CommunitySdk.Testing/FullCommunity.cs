@@ -248,7 +248,8 @@ public static class FullCommunity
     private static string? Describe(Referral? r) =>
         r is null ? null : $"{r.Invitee} {r.Inviter} {r.Code} {r.JoinedAt:O} {r.Status} {string.Join(';', r.HoldReasons)}";
 
-    private static Activity Make(CommunityId community, string key, string member, string type, decimal? value, params (string Name, string Value)[] attributes) => new()
+    /// <summary>An activity of the workload (and of the other suites that build their own).</summary>
+    internal static Activity Make(CommunityId community, string key, string member, string type, decimal? value, params (string Name, string Value)[] attributes) => new()
     {
         IdempotencyKey = key,
         Community = community,

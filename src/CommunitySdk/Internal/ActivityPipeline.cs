@@ -384,16 +384,7 @@ internal sealed partial class ActivityPipeline : ICommunity, ICommunityImporter
     }
 
     /// <summary>A private copy with attributes sorted and frozen, so later changes by the caller cannot reach the log.</summary>
-    private static Activity Normalize(Activity activity) => new()
-    {
-        IdempotencyKey = activity.IdempotencyKey,
-        Community = activity.Community,
-        Member = activity.Member,
-        Type = activity.Type,
-        OccurredAt = activity.OccurredAt,
-        Value = activity.Value,
-        Attributes = SortedAttributes.From(activity.Attributes),
-    };
+    private static Activity Normalize(Activity activity) => ActivityCopy.With(activity, activity.Attributes);
 
     private Task? Publish(CommittedActivity[] committed)
     {

@@ -43,16 +43,7 @@ internal sealed class ActivityRetention(
                 var a = committed.Activity;
                 if (a.Attributes.Keys.Any(privacy.FreeTextAttributes.Contains))
                 {
-                    var activity = new Activity
-                    {
-                        Community = a.Community,
-                        Member = a.Member,
-                        Type = a.Type,
-                        IdempotencyKey = a.IdempotencyKey,
-                        OccurredAt = a.OccurredAt,
-                        Value = a.Value,
-                        Attributes = a.Attributes.Where(p => !privacy.FreeTextAttributes.Contains(p.Key)).ToDictionary(StringComparer.Ordinal),
-                    };
+                    var activity = ActivityCopy.With(a, a.Attributes.Where(p => !privacy.FreeTextAttributes.Contains(p.Key)).ToDictionary(StringComparer.Ordinal));
                     rewritten.Add(committed with { Activity = activity, Fingerprint = ActivityFingerprint.Compute(activity) });
                 }
             }

@@ -173,16 +173,7 @@ internal sealed class MemberEraser(
                 attributes[name] = Swap(value);
             }
 
-            var activity = new Activity
-            {
-                Community = a.Community,
-                Member = own ? tombstone : a.Member,
-                Type = a.Type,
-                IdempotencyKey = Swap(a.IdempotencyKey),
-                OccurredAt = a.OccurredAt,
-                Value = a.Value,
-                Attributes = attributes,
-            };
+            var activity = ActivityCopy.With(a, attributes, own ? tombstone : a.Member, Swap(a.IdempotencyKey));
 
             // The member's profile goes; every other mention of the id (an inviter, a target, a map key) becomes the tombstone.
             var events = committed.Events.Select(e => e switch

@@ -97,3 +97,19 @@ internal sealed class SortedAttributes : IReadOnlyDictionary<string, string>
         return -1;
     }
 }
+
+/// <summary>Copies of activities as the log keeps them.</summary>
+internal static class ActivityCopy
+{
+    /// <summary>A private copy with <paramref name="attributes"/> sorted and frozen (so later changes by a caller cannot reach the log), and optionally another member and key.</summary>
+    public static Activity With(Activity activity, IReadOnlyDictionary<string, string> attributes, MemberId? member = null, string? idempotencyKey = null) => new()
+    {
+        IdempotencyKey = idempotencyKey ?? activity.IdempotencyKey,
+        Community = activity.Community,
+        Member = member ?? activity.Member,
+        Type = activity.Type,
+        OccurredAt = activity.OccurredAt,
+        Value = activity.Value,
+        Attributes = SortedAttributes.From(attributes),
+    };
+}
