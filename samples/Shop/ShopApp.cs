@@ -159,7 +159,7 @@ public static class ShopApp
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
         });
         app.MapCommunityEndpoints();
         app.MapHealthChecks("/health");
@@ -171,6 +171,10 @@ public static class ShopApp
 
         return app;
     }
+
+    /// <summary>A path on this site (not <c>//host</c> or <c>/\host</c>, which browsers read as another site).</summary>
+    private static bool IsLocal(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
     /// <summary>A definition's English and Chinese display names.</summary>
     private static void Names(IDictionary<string, string> names, string english, string chinese)

@@ -289,6 +289,11 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         Assert.Equal("帖子与聚会", await page.Locator("h1").TextContentAsync());
         await AssertAccessibleAsync(page);
         Assert.Equal(400, (await page.APIRequest.GetAsync("/language?culture=fr-FR")).Status); // only the shop's languages
+        foreach (var elsewhere in new[] { "//evil.example", "/\\evil.example", "https://evil.example/" })
+        {
+            var response = await page.APIRequest.GetAsync($"/language?culture=zh-CN&returnUrl={Uri.EscapeDataString(elsewhere)}", new APIRequestContextOptions { MaxRedirects = 0 });
+            Assert.Equal((302, "/"), (response.Status, response.Headers["location"])); // never sent to another site
+        }
 
         // Every page in Chinese on the phone: nothing wider than the screen, no serious accessibility violation.
         await page.SetViewportSizeAsync(390, 844);
