@@ -22,7 +22,7 @@ public static class CommunityEndpointRouteBuilderExtensions
     /// <c>GET me/balances</c>, <c>me/history</c>, <c>me/badges</c>, <c>me/progress</c>, <c>me/rank</c>, <c>me/invite-code</c>
     /// (<c>POST</c> creates it), <c>me/invitees</c>, <c>me/invite-tree</c>, <c>me/tier</c>, <c>leaderboards/{board}</c>,
     /// <c>segments</c>. Admins (<see cref="CommunityEndpointOptions.AdminPolicy"/>; 404 without one): <c>admin/...</c> (manual
-    /// awards, a member's balances and tier progress, suspensions, honours, revocations, referral holds). A feature's endpoints are mapped only when its package
+    /// awards, a member's balances, tier progress, data export and erasure, suspensions, honours, revocations, referral holds). A feature's endpoints are mapped only when its package
     /// is registered. Every refusal is ProblemDetails: 401/403 authorization, 404 unknown community, 400 with the field,
     /// 409, 413, 415, 422, 429.
     /// </summary>
