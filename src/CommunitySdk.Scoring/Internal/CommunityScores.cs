@@ -1,3 +1,4 @@
+using CommunitySdk.Collections;
 namespace CommunitySdk.Scoring.Internal;
 
 /// <summary>

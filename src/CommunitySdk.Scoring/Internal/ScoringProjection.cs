@@ -1,3 +1,4 @@
+using CommunitySdk.Collections;
 using CommunitySdk.Points;
 using CommunitySdk.Projections;
 using CommunitySdk.Referrals;

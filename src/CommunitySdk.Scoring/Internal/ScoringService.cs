@@ -1,3 +1,4 @@
+using CommunitySdk.Collections;
 using System.Globalization;
 
 namespace CommunitySdk.Scoring.Internal;

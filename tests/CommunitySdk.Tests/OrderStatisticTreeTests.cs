@@ -1,7 +1,7 @@
-using CommunitySdk.Scoring.Internal;
+using CommunitySdk.Collections;
 using FsCheck.Xunit;
 
-namespace CommunitySdk.Scoring.Tests;
+namespace CommunitySdk.Tests;
 
 public class OrderStatisticTreeTests
 {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CommunitySdk.Scoring.Internal;
+namespace CommunitySdk.Collections;
 
 /// <summary>
 /// A leaderboard: members (dense ints) ordered by score, highest first, ties by the smaller member number.
