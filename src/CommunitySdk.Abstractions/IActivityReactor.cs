@@ -89,10 +89,19 @@ public interface ICommunityCalendar
     /// <param name="community">The community.</param>
     /// <param name="day">The local date.</param>
     /// <returns>The instant.</returns>
-    DateTimeOffset StartOf(CommunityId community, DateOnly day)
+    DateTimeOffset StartOf(CommunityId community, DateOnly day) => At(community, day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified));
+
+    /// <summary>
+    /// The instant of a wall-clock time in the community's time zone (a contest's phases, a meetup's start), skipping
+    /// forward over a daylight-saving gap; an ambiguous time is read as standard time.
+    /// </summary>
+    /// <param name="community">The community.</param>
+    /// <param name="local">The wall-clock time (its <see cref="DateTime.Kind"/> is ignored).</param>
+    /// <returns>The instant.</returns>
+    DateTimeOffset At(CommunityId community, DateTime local)
     {
         var zone = GetTimeZone(community);
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         while (zone.IsInvalidTime(local))
         {
             local = local.AddMinutes(15);
