@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CommunitySdk.Badges;
+using CommunitySdk.Contests;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
@@ -63,7 +64,28 @@ public static class FullCommunity
                 .Badge("explorer", "Explorer", BadgeCriteria.DistinctValues("meetup.attended", 2))
                 .Badge("pillar", "Pillar", BadgeCriteria.Tier("pillar"))
                 .Honour("helper", "Helper")
-                .Family("meetups", "Meetup regular", ("Bronze", BadgeCriteria.Count("meetup.attended", 1)), ("Silver", BadgeCriteria.Count("meetup.attended", 3))));
+                .Family("meetups", "Meetup regular", ("Bronze", BadgeCriteria.Count("meetup.attended", 1)), ("Silver", BadgeCriteria.Count("meetup.attended", 3))))
+            .AddContests(c =>
+            {
+                // Two contests: one finishes early in the workload; the other is voting when the snapshot suite takes its snapshot
+                // (after 150 steps) and finishes in the steps after it.
+                c.TierWeights["pillar"] = 2;
+                c.Contest("ideas", "A quieter washing machine", new DateTime(2026, 3, 3), new DateTime(2026, 3, 20), new DateTime(2026, 4, 10), d =>
+                {
+                    d.MaxEntriesPerMember = 2;
+                    d.Winners = 2;
+                    d.PrizeCurrency = "coins";
+                    d.Prizes.Add(100);
+                    d.Prizes.Add(50);
+                    d.HonourBadge = "helper";
+                });
+                c.Contest("names", "Name the new kettle", new DateTime(2026, 4, 12), new DateTime(2026, 4, 24), new DateTime(2026, 5, 12), d =>
+                {
+                    d.Voting = VotingMode.Quadratic;
+                    d.VoteCredits = 30;
+                    d.ModerateEntries = true;
+                });
+            });
     }
 
     /// <summary>
@@ -83,6 +105,7 @@ public static class FullCommunity
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(advance);
         var random = new Random(seed + offset);
+        var contestRandom = new Random((seed * 31) + offset); // its own sequence: the rest of the mix stays as it was
         var sdk = services.GetRequiredService<ICommunity>();
         var directory = services.GetRequiredService<IMemberDirectory>();
         var points = services.GetRequiredService<IPointsService>();
@@ -177,7 +200,64 @@ public static class FullCommunity
                 // Refused commands (another member's source, nothing to spend, already joined) are part of the mix.
             }
 
+            if (services.GetService<IContestService>() is { } contests && contestRandom.Next(2) == 0)
+            {
+                await ContestStepAsync(contests, community, joined, contestRandom, i).ConfigureAwait(false);
+            }
+
             advance(TimeSpan.FromHours(random.Next(1, 20)));
+        }
+    }
+
+    /// <summary>One contest action per running contest, fitting its phase: submit, moderate, vote, unvote, report, review, shortlist, finish.</summary>
+    private static async Task ContestStepAsync(IContestService contests, CommunityId community, List<string> joined, Random random, int step)
+    {
+        foreach (var contest in await contests.ListAsync(community).ConfigureAwait(false))
+        {
+            var who = new MemberId(joined[random.Next(joined.Count)]);
+            var key = $"contest-{step}-{contest.Id}";
+            var entries = contest.Entries + 3;
+            var entry = (random.Next(entries) + 1).ToString(CultureInfo.InvariantCulture);
+            try
+            {
+                switch (contest.Phase)
+                {
+                    case ContestPhase.Submission when random.Next(4) > 0:
+                        var coAuthors = random.Next(3) == 0 ? new[] { new MemberId(joined[random.Next(joined.Count)]) } : [];
+                        await contests.SubmitAsync(community, contest.Id, who, new EntrySubmission { Title = $"idea {step}", Text = "as told", CoAuthors = coAuthors, IdempotencyKey = key }).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Submission:
+                        await contests.WithdrawAsync(community, contest.Id, entry, who, key).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Voting when random.Next(10) == 0:
+                        await contests.UnvoteAsync(community, contest.Id, entry, who, key).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Voting when random.Next(10) == 0:
+                        await contests.ReportAsync(community, contest.Id, entry, who, "looks copied", key).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Voting when random.Next(8) == 0:
+                        await contests.ReviewVotesAsync(community, contest.Id, entry, new MemberId("m0"), approve: random.Next(2) == 0, voter: null, "reviewed", key).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Voting:
+                        foreach (var pending in (await contests.ReviewAsync(community, contest.Id).ConfigureAwait(false)).Where(r => r.Entry.Status == EntryStatus.Pending).Take(1))
+                        {
+                            await contests.ModerateAsync(community, contest.Id, pending.Entry.Id, new MemberId("m0"), accept: random.Next(4) > 0, "off topic", $"{key}-moderate").ConfigureAwait(false);
+                        }
+
+                        await contests.VoteAsync(community, contest.Id, entry, who, contest.Voting == VotingMode.Quadratic ? random.Next(1, 4) : 1, key).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Judging when random.Next(3) == 0:
+                        await contests.ShortlistAsync(community, contest.Id, new MemberId("m0"), top: 2, picks: [entry], key).ConfigureAwait(false);
+                        break;
+                    case ContestPhase.Judging:
+                        await contests.FinishAsync(community, contest.Id, new MemberId("m0"), [], key).ConfigureAwait(false);
+                        break;
+                }
+            }
+            catch (CommunityException)
+            {
+                // Refused commands (a second vote, a closed phase, an unknown entry) are part of the mix.
+            }
         }
     }
 
@@ -242,8 +322,28 @@ public static class FullCommunity
         Line(string.Join('|', (await badges.GetRarityAsync(community).ConfigureAwait(false)).Select(r => $"{r.Badge.Id}:{r.Holders}/{r.Members}")));
         Line(string.Join('|', (await referrals.GetHeldAsync(community).ConfigureAwait(false)).Select(Describe)));
         Line(string.Join('|', await graph.GetTopInvitersAsync(community, 10).ConfigureAwait(false)));
+        if (services.GetService<IContestService>() is { } contests)
+        {
+            foreach (var contest in await contests.ListAsync(community).ConfigureAwait(false))
+            {
+                Line($"{contest.Id} {contest.Phase} {contest.Entries} {string.Join(';', contest.Winners.Select(w => $"{w.Place}:{w.Entry}:{w.Votes:R}:{string.Join(',', w.Authors)}"))}");
+                Line(string.Join('|', (await contests.RankingAsync(community, contest.Id, 0, 100).ConfigureAwait(false)).Select(Describe)));
+                Line(string.Join('|', (await contests.HotAsync(community, contest.Id, 100).ConfigureAwait(false)).Select(h => $"{h.Entry.Id}:{h.Score:R}")));
+                Line(string.Join('|', (await contests.ReviewAsync(community, contest.Id).ConfigureAwait(false)).Select(r => $"{Describe(r.Entry)}/{string.Join(',', r.Held.Select(h => $"{h.Voter}:{h.Weight:R}:{string.Join('+', h.Reasons)}"))}/{string.Join(',', r.ReportReasons)}")));
+                for (var i = 0; i < members; i++)
+                {
+                    var member = new MemberId($"m{i}");
+                    var votes = await contests.VotesOfAsync(community, contest.Id, member).ConfigureAwait(false);
+                    Line($"{votes.Remaining} {string.Join(',', votes.Votes)} {string.Join(',', (await contests.EntriesOfAsync(community, contest.Id, member).ConfigureAwait(false)).Select(Describe))}");
+                }
+            }
+        }
+
         return text.ToString();
     }
+
+    private static string Describe(ContestEntry e) =>
+        $"{e.Id}:{e.Author}:{string.Join('+', e.CoAuthors)}:{e.Title}:{e.Status}:{e.ModerationReason}:{e.Votes:R}:{e.Voters}:{e.HeldVotes}:{e.Reports}:{e.Shortlisted}:{e.Rank}:{e.SubmittedAt:O}";
 
     private static string? Describe(Referral? r) =>
         r is null ? null : $"{r.Invitee} {r.Inviter} {r.Code} {r.JoinedAt:O} {r.Status} {string.Join(';', r.HoldReasons)}";

@@ -64,6 +64,11 @@ public sealed class PostgreSqlSnapshotConformance : SnapshotConformance
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
 }
 
+public sealed class PostgreSqlContestConformance : ContestConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => PgDb.NewStoreAsync();
+}
+
 public sealed class PostgreSqlErasureConformance : ErasureConformance
 {
     private string? _connectionString;

@@ -1,4 +1,5 @@
 using CommunitySdk.Badges;
+using CommunitySdk.Contests;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
@@ -16,7 +17,8 @@ public class EventSerializationTests
             .AddPoints(p => p.Currency("coins", spendable: true).Rule("order.completed", perUnit: 1))
             .AddReferrals(_ => { })
             .AddScoring(_ => { })
-            .AddBadges(b => b.Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1)));
+            .AddBadges(b => b.Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1)))
+            .AddContests(c => c.Contest("ideas", "Ideas", new DateTime(2020, 1, 1), new DateTime(2099, 1, 1), new DateTime(2099, 2, 1)));
         more?.Invoke(builder);
         return services.BuildServiceProvider();
     }
@@ -45,6 +47,7 @@ public class EventSerializationTests
         await sp.GetRequiredService<IMemberDirectory>().JoinAsync(shop, new MemberId("bob"), new JoinRequest { ReferralCode = code.Code });
         await community.RecordAsync(new Activity { IdempotencyKey = "o1", Community = shop, Member = new MemberId("bob"), Type = "order.completed", Value = 80 });
         await sp.GetRequiredService<IPointsService>().SpendAsync(shop, new MemberId("bob"), "coins", 30, "voucher", "s1");
+        await sp.GetRequiredService<IContestService>().SubmitAsync(shop, "ideas", new MemberId("bob"), new EntrySubmission { Title = "Quieter", CoAuthors = [new MemberId("ann")], IdempotencyKey = "e1" });
 
         var serializer = sp.GetRequiredService<CommunityEventSerializer>();
         var kinds = new HashSet<Type>();
@@ -55,7 +58,7 @@ public class EventSerializationTests
             kinds.UnionWith(committed.Events.Select(e => e.GetType()));
         }
 
-        Assert.Superset(new HashSet<Type> { typeof(MemberJoined), typeof(ReferralJoined), typeof(PointsAwarded), typeof(PointsSpent), typeof(ScoreChanged), typeof(BadgeEarned) }, kinds);
+        Assert.Superset(new HashSet<Type> { typeof(MemberJoined), typeof(ReferralJoined), typeof(PointsAwarded), typeof(PointsSpent), typeof(ScoreChanged), typeof(BadgeEarned), typeof(EntrySubmitted) }, kinds);
     }
 
     [Fact]

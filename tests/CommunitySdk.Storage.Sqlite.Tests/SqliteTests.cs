@@ -51,6 +51,11 @@ public sealed class SqliteSnapshotConformance : SnapshotConformance
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
 }
 
+public sealed class SqliteContestConformance : ContestConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(TempDb.Open(TempDb.NewConnectionString()));
+}
+
 public sealed class SqliteErasureConformance : ErasureConformance
 {
     private readonly string _connectionString = TempDb.NewConnectionString();

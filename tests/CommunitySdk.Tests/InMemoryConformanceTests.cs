@@ -34,6 +34,11 @@ public sealed class InMemoryErasureConformance : Testing.ErasureConformance
     protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(new InMemoryCommunityStore());
 }
 
+public sealed class InMemoryContestConformance : Testing.ContestConformance
+{
+    protected override ValueTask<ICommunityStore> CreateStoreAsync() => ValueTask.FromResult<ICommunityStore>(new InMemoryCommunityStore());
+}
+
 public sealed class InMemoryConformanceCompleteness
 {
     [Fact]
