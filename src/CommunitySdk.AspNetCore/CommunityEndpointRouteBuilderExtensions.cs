@@ -2,6 +2,7 @@ using CommunitySdk;
 using CommunitySdk.AspNetCore;
 using CommunitySdk.AspNetCore.Internal;
 using CommunitySdk.Badges;
+using CommunitySdk.Contests;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
@@ -21,8 +22,9 @@ public static class CommunityEndpointRouteBuilderExtensions
     /// the host lists in <see cref="CommunityEndpointOptions.MemberActivityTypes"/>, never a command), <c>POST me/join</c>,
     /// <c>GET me/balances</c>, <c>me/history</c>, <c>me/badges</c>, <c>me/progress</c>, <c>me/rank</c>, <c>me/invite-code</c>
     /// (<c>POST</c> creates it), <c>me/invitees</c>, <c>me/invite-tree</c>, <c>me/tier</c>, <c>leaderboards/{board}</c>,
-    /// <c>segments</c>. Admins (<see cref="CommunityEndpointOptions.AdminPolicy"/>; 404 without one): <c>admin/...</c> (manual
-    /// awards, a member's balances, tier progress, data export and erasure, suspensions, honours, revocations, referral holds). A feature's endpoints are mapped only when its package
+    /// <c>segments</c>, <c>contests/...</c> (list, entries, hot, mine; submit, edit, withdraw, vote, unvote, report). Admins (<see cref="CommunityEndpointOptions.AdminPolicy"/>; 404 without one): <c>admin/...</c> (manual
+    /// awards, a member's balances, tier progress, data export and erasure, suspensions, honours, revocations, referral holds,
+    /// contest review, moderation, vote review, shortlist and results). A feature's endpoints are mapped only when its package
     /// is registered. Every refusal is ProblemDetails: 401/403 authorization, 404 unknown community, 400 with the field,
     /// 409, 413, 415, 422, 429.
     /// </summary>
@@ -101,6 +103,11 @@ public static class CommunityEndpointRouteBuilderExtensions
                 .WithSummary("Creates the signed-in member's invite code, or returns the existing one.").Produces<ReferralCodeInfo>().ProducesValidationProblem();
             member.MapGet("me/invitees", InviteesAsync).WithSummary("Whom the signed-in member invited, by display name (query: skip, take).").Produces<IReadOnlyList<InviteeEntry>>().ProducesValidationProblem();
             member.MapGet("me/invite-tree", InviteTreeAsync).WithSummary("The signed-in member's invite tree, by display name (query: depth 1 to 6).").Produces<InviteTreeNode>().ProducesValidationProblem();
+        }
+
+        if (has(typeof(IContestService)))
+        {
+            ContestEndpoints.MapMember(member, Write);
         }
     }
 
@@ -186,6 +193,11 @@ public static class CommunityEndpointRouteBuilderExtensions
 
                 return CommunityHttp.Ok(ActivityResult.From(await referrals.RejectAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(invitee, "invitee"), request.Reason, Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)));
             }).WithSummary("Rejects a held referral, with a reason.").Produces<ActivityResult>().ProducesValidationProblem();
+        }
+
+        if (has(typeof(IContestService)))
+        {
+            ContestEndpoints.MapAdmin(admin);
         }
     }
 

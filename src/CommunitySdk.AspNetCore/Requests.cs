@@ -92,3 +92,4 @@ public sealed record InviteTreeNode(string Name, string? Member, IReadOnlyList<I
     /// <returns>The redacted tree.</returns>
     public InviteTreeNode WithoutMemberIds() => this with { Member = null, Invitees = Invitees.Select(i => i.WithoutMemberIds()).ToArray() };
 }
+

@@ -45,7 +45,7 @@ public sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     }
 }
 
-/// <summary>A test host of the endpoints: communities <c>shop</c> and <c>other</c>, every feature, an admin policy scoped per community.</summary>
+/// <summary>A test host of the endpoints: communities <c>shop</c> and <c>other</c>, every feature (a contest <c>ideas</c> open for entries), an admin policy scoped per community.</summary>
 internal sealed class Api : IAsyncDisposable
 {
     public static readonly CommunityId Shop = new("shop");
@@ -68,6 +68,7 @@ internal sealed class Api : IAsyncDisposable
             .AddBadges(b => b.Badge("first-order", "First order", BadgeCriteria.Count("order.completed", 1)).Badge("first-post", "First post", BadgeCriteria.Count("post.created", 1)).Honour("helper", "Helper"))
             .AddReferrals(r => r.RewardBoth(inviter: 30, invitee: 10, currency: "coins"))
             .AddScoring(s => s.HalfLife(TimeSpan.FromDays(14)).Weight("order.completed", 1))
+            .AddContests(c => c.Contest("ideas", "Ideas", new DateTime(2020, 1, 1), new DateTime(2099, 1, 1), new DateTime(2099, 2, 1)))
             .AddAspNetCore(
                 e =>
                 {

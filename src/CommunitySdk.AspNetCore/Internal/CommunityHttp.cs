@@ -43,6 +43,11 @@ internal static class CommunityHttp
 
     public static MemberId Me(HttpContext http) => (MemberId)http.Items[MemberKey]!;
 
+    /// <summary>The signed-in admin's member id, for admin commands recorded as the operator's activity (403 without one).</summary>
+    public static MemberId Operator(HttpContext http) => http.Items[MemberKey] is MemberId member
+        ? member
+        : throw new HttpProblemException(StatusCodes.Status403Forbidden, "Not a member", "The signed-in admin has no member id to record the decision under (see CommunityEndpointOptions.MemberOf).");
+
     public static JsonHttpResult<T> Ok<T>(T value) => TypedResults.Json(value, Json);
 
     /// <summary>
@@ -108,6 +113,11 @@ internal static class CommunityHttp
                 if (!options.CanAdministerCommunity(http, community))
                 {
                     return Problem(StatusCodes.Status403Forbidden, "Forbidden", $"The user does not administer community '{community.Value}'.");
+                }
+
+                if (options.MemberOf(http.User) is { } operatorId)
+                {
+                    http.Items[MemberKey] = operatorId; // admin commands that name their operator record it (Operator)
                 }
             }
             else
@@ -264,6 +274,7 @@ internal static class CommunityHttp
     public static IResult Problem(CommunityException exception) => exception switch
     {
         BadgeNotFoundException e => Problem(StatusCodes.Status404NotFound, "Badge not found", e.Message, Field(e)),
+        CommunitySdk.Contests.ContestNotFoundException e => Problem(StatusCodes.Status404NotFound, e.Entry is null ? "Contest not found" : "Entry not found", e.Message, Field(e)),
         InsufficientPointsException e => Problem(StatusCodes.Status422UnprocessableEntity, "Not enough points", e.Message, Field(e)),
         CommunityValidationException e => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Reason] }, detail: e.Message, title: "Invalid request"),
         UnknownCommunityException => Problem(StatusCodes.Status404NotFound, "Community not found", "No such community."),

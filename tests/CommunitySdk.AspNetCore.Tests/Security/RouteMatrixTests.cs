@@ -20,7 +20,9 @@ public class RouteMatrixTests
             .Replace("{community}", community, StringComparison.Ordinal)
             .Replace("{member}", "ann", StringComparison.Ordinal)
             .Replace("{invitee}", "bob", StringComparison.Ordinal)
-            .Replace("{board}", "week", StringComparison.Ordinal);
+            .Replace("{board}", "week", StringComparison.Ordinal)
+            .Replace("{contest}", "ideas", StringComparison.Ordinal)
+            .Replace("{entry}", "1", StringComparison.Ordinal);
 
         public HttpRequestMessage Request(string community) => new(new HttpMethod(Method), Url(community))
         {
@@ -44,6 +46,8 @@ public class RouteMatrixTests
         Assert.Equal(routes.Count, routes.Distinct().Count());
         Assert.True(routes.Count(r => r.IsAdmin) >= 7, string.Join("\n", routes));
         Assert.True(routes.Count(r => !r.IsAdmin) >= 13, string.Join("\n", routes));
+        Assert.Equal(5, routes.Count(r => r.IsAdmin && r.Pattern.Contains("/contests/", StringComparison.Ordinal)));
+        Assert.Equal(11, routes.Count(r => !r.IsAdmin && r.Pattern.Contains("/contests", StringComparison.Ordinal)));
     }
 
     [Fact]
