@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CommunitySdkServiceCollectionExtensions
 {
     /// <summary>Sub-sections of <c>Community</c> that belong to the feature packages, not to <see cref="CommunityOptions"/>.</summary>
-    private static readonly string[] FeatureSections = ["Points", "Referrals", "Badges", "Scoring", "Endpoints", "Jobs", "Sqlite", "PostgreSql", "Redis"];
+    private static readonly string[] FeatureSections = ["Points", "Referrals", "Badges", "Scoring", "Contests", "Endpoints", "Jobs", "Sqlite", "PostgreSql", "Redis"];
 
     /// <summary>
     /// Adds the core: the activity pipeline (<see cref="ICommunity"/>), the member directory, replay, the

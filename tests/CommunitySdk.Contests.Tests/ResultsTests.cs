@@ -128,3 +128,31 @@ public class ResultsTests
         Assert.Equal((M("ann"), 50m, "contest washer: place 1"), (award.Member, award.Amount, award.Reason));
     }
 }
+
+public class ErasureTests
+{
+    [Fact]
+    public async Task An_erased_author_leaves_an_entry_without_their_words_and_with_its_votes()
+    {
+        await using var host = Host(c => c.MaxEntriesPerMember = 2);
+        await host.Join("ann", "bob", "cy");
+        host.OpenSubmission();
+        var entry = await host.Submit("ann", "Rubber feet");
+        await host.Contests().EditAsync(Shop, Washer, entry, M("ann"), "Rubber feet, v2", "Softer rubber", "edit");
+        var other = await host.Submit("cy", "Heavier drum");
+        host.OpenVoting();
+        await host.Vote("bob", entry);
+        var erasure = await host.Get<IMemberEraser>().EraseAsync(Shop, M("ann"), "deletion request");
+
+        var erased = await host.Entry(entry);
+        Assert.Equal((erasure.Tombstone!.Value, string.Empty, string.Empty, 1.0), (erased.Author, erased.Title, erased.Text, erased.Votes));
+        Assert.Equal("Heavier drum", (await host.Entry(other)).Title); // someone else's words stay
+        Assert.Empty(await host.Contests().EntriesOfAsync(Shop, Washer, M("ann")));
+        await foreach (var committed in host.Get<Storage.ICommunityStore>().ReadLogAsync(Shop))
+        {
+            var stored = string.Join('\n', committed.Events.Select(e => e.ToString()));
+            Assert.DoesNotContain("Rubber feet", stored, StringComparison.Ordinal);
+            Assert.DoesNotContain("Softer rubber", stored, StringComparison.Ordinal);
+        }
+    }
+}

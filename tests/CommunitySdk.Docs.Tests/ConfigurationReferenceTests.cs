@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using CommunitySdk.AspNetCore;
 using CommunitySdk.Badges;
+using CommunitySdk.Contests;
 using CommunitySdk.Leaderboards.Redis;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
@@ -25,7 +26,7 @@ public partial class ConfigurationReferenceTests
 {
     private static readonly Type[] Roots =
     [
-        typeof(CommunityOptions), typeof(PointsOptions), typeof(ReferralOptions), typeof(BadgeOptions), typeof(ScoringOptions),
+        typeof(CommunityOptions), typeof(PointsOptions), typeof(ReferralOptions), typeof(BadgeOptions), typeof(ScoringOptions), typeof(ContestOptions),
         typeof(SqliteStoreOptions), typeof(PostgreSqlStoreOptions), typeof(RedisLeaderboardOptions),
         typeof(CommunityEndpointOptions), typeof(CommunityJobOptions),
     ];
@@ -73,6 +74,7 @@ public partial class ConfigurationReferenceTests
             .AddReferrals(configuration.GetSection(ReferralOptions.SectionName))
             .AddBadges(configuration.GetSection(BadgeOptions.SectionName))
             .AddScoring(configuration.GetSection(ScoringOptions.SectionName))
+            .AddContests(configuration.GetSection(ContestOptions.SectionName))
             .UseSqlite(configuration.GetSection(SqliteStoreOptions.SectionName))
             .AddAspNetCore(configuration.GetSection(CommunityEndpointOptions.SectionName), configuration.GetSection(CommunityJobOptions.SectionName));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -90,6 +92,8 @@ public partial class ConfigurationReferenceTests
         Assert.Equal(TimeSpan.FromDays(14), provider.GetRequiredService<IOptions<ScoringOptions>>().Value.HalfLifeTime);
         Assert.Equal(2, provider.GetRequiredService<IOptions<ReferralOptions>>().Value.RewardLevels);
         Assert.Equal("regular", Assert.Single(provider.GetRequiredService<IOptions<ScoringOptions>>().Value.Tiers, t => t.Requirements.Count > 0).Name);
+        var washer = provider.GetRequiredService<IOptions<ContestOptions>>().Value.Contests["quiet-washer"];
+        Assert.Equal((VotingMode.LimitedPerContest, new DateTime(2027, 3, 22, 21, 0, 0), 4), (washer.Voting, washer.VotingEndsAt, washer.Prizes.Count));
         var shop = new CommunityId("my-shop");
         var outcome = await provider.GetRequiredService<ICommunity>().RecordAsync(new Activity
         {
@@ -97,6 +101,7 @@ public partial class ConfigurationReferenceTests
         });
         Assert.Contains(outcome.Effects, e => e is PointsAwarded { Currency: "coins", Amount: 4 });
         Assert.Contains(outcome.Effects, e => e is BadgeEarned { BadgeId: "first-order" });
+        Assert.Equal(ContestPhase.Upcoming, (await provider.GetRequiredService<IContestService>().GetAsync(shop, "quiet-washer")).Phase);
         Assert.Equal("ann", Assert.Single(await provider.GetRequiredService<IScoringService>().TopAsync(shop, new LeaderboardKey(LeaderboardKind.Score), 10)).Member.Value);
         Assert.True(File.Exists(folder.File("community.db"))); // the store bound from configuration is the one written
     }

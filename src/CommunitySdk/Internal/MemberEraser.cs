@@ -184,6 +184,10 @@ internal sealed class MemberEraser(
             }).ToArray();
             var json = JsonNode.Parse(serializer.SerializeEvents(events))!;
             Replace(json, Swap);
+            if (own)
+            {
+                DropFreeText(json); // what the member wrote (an entry's title and text) goes from their events as from their attributes
+            }
             return new CommittedActivity(committed.ActivityId, activity, committed.RecordedAt, ActivityFingerprint.Compute(activity), serializer.DeserializeEvents(json.ToJsonString()));
         }
 
@@ -191,6 +195,38 @@ internal sealed class MemberEraser(
             attribute.StartsWith(CommunityActivityTypes.ProfileAttributePrefix, StringComparison.Ordinal)
             || attribute is CommunityActivityTypes.FingerprintAttribute or CommunityActivityTypes.VisitorAttribute
             || freeText.Contains(attribute);
+
+        private void DropFreeText(JsonNode node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (name, child) in o.ToArray())
+                    {
+                        // Event fields are named as the records' properties (Title, Text); attributes as the host wrote them.
+                        if (child is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && freeText.Any(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)))
+                        {
+                            o[name] = string.Empty;
+                        }
+                        else if (child is not null)
+                        {
+                            DropFreeText(child);
+                        }
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (var child in array)
+                    {
+                        if (child is not null)
+                        {
+                            DropFreeText(child);
+                        }
+                    }
+
+                    break;
+            }
+        }
 
         private static void Replace(JsonNode node, Func<string, string> swap)
         {

@@ -15,6 +15,7 @@ public static class ConfigurationSnippets
             .AddReferrals(community.GetSection("Referrals"))
             .AddBadges(community.GetSection("Badges"))
             .AddScoring(community.GetSection("Scoring"))
+            .AddContests(community.GetSection("Contests"))
             .UseSqlite(community.GetSection("Sqlite"))          // or UsePostgreSql(community.GetSection("PostgreSql"))
             .AddAspNetCore(community.GetSection("Endpoints"), community.GetSection("Jobs"));
         // end-snippet
