@@ -12,6 +12,7 @@ using CommunitySdk.Benchmarks;
 //   ./eng/bench.sh --scale 100000 1000000    state at scale: the whole activity, memory, fold and restart (Scale/ScaleHarness.cs)
 //   ./eng/bench.sh --load 8                  the durable write path under load beside raw inserts (Load/LoadHarness.cs)
 //   ./eng/bench.sh --tiers 1000000 100       tier-window state per member with the Discourse preset (Tiers/TierMemoryHarness.cs)
+//   ./eng/bench.sh --contests 1000000 100000 2000000   contest votes at scale, alone and as whole activities (Contests/ContestHarness.cs)
 if (args.Length > 0 && args[0] == "--scale")
 {
     return await CommunitySdk.Benchmarks.Scale.ScaleHarness.RunAsync(args[1..]);
@@ -20,6 +21,11 @@ if (args.Length > 0 && args[0] == "--scale")
 if (args.Length > 0 && args[0] == "--load")
 {
     return await CommunitySdk.Benchmarks.Load.LoadHarness.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "--contests")
+{
+    return await CommunitySdk.Benchmarks.Contests.ContestHarness.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "--tiers")

@@ -48,16 +48,15 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
     public (DateTimeOffset Submission, DateTimeOffset Voting, DateTimeOffset End) Schedule(CommunityId community, ContestDefinition definition) =>
         (calendar.At(community, definition.SubmissionStartsAt), calendar.At(community, definition.VotingStartsAt), calendar.At(community, definition.VotingEndsAt));
 
-    public ContestPhase Phase(CommunityId community, ContestDefinition definition, ContestState? state, DateTimeOffset at)
-    {
-        if (state?.Finished == true)
-        {
-            return ContestPhase.Finished;
-        }
+    public ContestPhase Phase(CommunityId community, ContestDefinition definition, ContestState? state, DateTimeOffset at) =>
+        Phase(Schedule(community, definition), state, at);
 
-        var (submission, voting, end) = Schedule(community, definition);
-        return at < submission ? ContestPhase.Upcoming : at < voting ? ContestPhase.Submission : at < end ? ContestPhase.Voting : ContestPhase.Judging;
-    }
+    public static ContestPhase Phase((DateTimeOffset Submission, DateTimeOffset Voting, DateTimeOffset End) schedule, ContestState? state, DateTimeOffset at) =>
+        state?.Finished == true ? ContestPhase.Finished
+        : at < schedule.Submission ? ContestPhase.Upcoming
+        : at < schedule.Voting ? ContestPhase.Submission
+        : at < schedule.End ? ContestPhase.Voting
+        : ContestPhase.Judging;
 
     public double WeightOf(CommunityContests state, int member) =>
         Settings.TierWeights.Count > 0 && state.Tiers.TryGetValue(member, out var tier) && Settings.TierWeights.TryGetValue(tier, out var weight) ? weight : 1;
@@ -93,17 +92,27 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
         return n == 0 ? member : up[n - 1];
     }
 
-    /// <summary>Recent votes of an entry from one branch, after dropping those older than the burst window.</summary>
+    /// <summary>
+    /// Votes for an entry from one branch within the burst window before <paramref name="at"/>: the branch's count, less
+    /// those at the front of the queue that the window has left since the fold last pruned it (only those are scanned).
+    /// </summary>
     public int RecentFrom(EntryState entry, int branch, DateTimeOffset at)
     {
+        var count = entry.RecentByBranch.GetValueOrDefault(branch);
+        if (count == 0)
+        {
+            return 0;
+        }
+
         var horizon = at - Settings.Fraud.BurstWindow;
-        var count = 0;
         foreach (var (when, from) in entry.Recent)
         {
-            if (when > horizon && from == branch)
+            if (when > horizon)
             {
-                count++;
+                break;
             }
+
+            count -= from == branch ? 1 : 0;
         }
 
         return count;
@@ -175,6 +184,7 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
                     {
                         entry.Held.Clear();
                         entry.Recent.Clear();
+                        entry.RecentByBranch.Clear();
                         entry.Reporters = null;
                     }
 
@@ -237,12 +247,19 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
         };
         contest.Votes[ContestState.Key(voter, entry.Index)] = vote;
         contest.Used[voter] = contest.Used.GetValueOrDefault(voter) + vote.Cost;
-        entry.Recent.Enqueue((cast.OccurredAt, BranchOf(members, voter)));
         var horizon = cast.OccurredAt - Settings.Fraud.BurstWindow;
         while (entry.Recent.Count > 0 && entry.Recent.Peek().At <= horizon)
         {
-            entry.Recent.Dequeue();
+            var (_, gone) = entry.Recent.Dequeue();
+            if (--entry.RecentByBranch[gone] == 0)
+            {
+                entry.RecentByBranch.Remove(gone);
+            }
         }
+
+        var branch = BranchOf(members, voter);
+        entry.Recent.Enqueue((cast.OccurredAt, branch));
+        entry.RecentByBranch[branch] = entry.RecentByBranch.GetValueOrDefault(branch) + 1;
 
         if (vote.Status == VoteStatus.Counted)
         {
@@ -481,7 +498,9 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
                 e.Shortlisted = reader.ReadBoolean();
                 for (var k = reader.ReadInt32(); k > 0; k--)
                 {
-                    e.Recent.Enqueue((reader.ReadDateTimeOffset(), reader.ReadInt32()));
+                    var (at, branch) = (reader.ReadDateTimeOffset(), reader.ReadInt32());
+                    e.Recent.Enqueue((at, branch));
+                    e.RecentByBranch[branch] = e.RecentByBranch.GetValueOrDefault(branch) + 1;
                 }
 
                 var hot = reader.ReadBoolean();

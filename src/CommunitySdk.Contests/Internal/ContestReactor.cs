@@ -35,15 +35,16 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
         var id = context.Activity.GetRequiredString("contest");
         var definition = projection.Definition(context.Community, id);
         state.Contests.TryGetValue(id, out var contest);
-        var phase = projection.Phase(context.Community, definition, contest, context.EffectiveTime);
+        var schedule = projection.Schedule(context.Community, definition);
+        var phase = ContestProjection.Phase(schedule, contest, context.EffectiveTime);
         contest ??= new ContestState(id); // read-only here: the fold creates the live one
         switch (type)
         {
-            case ContestActivityTypes.Submit: Submit(context, state, contest, definition, phase, members); break;
+            case ContestActivityTypes.Submit: Submit(context, state, contest, definition, schedule.Submission, phase, members); break;
             case ContestActivityTypes.Edit: Edit(context, contest, phase, members); break;
             case ContestActivityTypes.Withdraw: Withdraw(context, contest, phase, members); break;
             case ContestActivityTypes.Moderate: Moderate(context, contest, phase); break;
-            case ContestActivityTypes.Vote: Vote(context, state, contest, definition, phase, members); break;
+            case ContestActivityTypes.Vote: Vote(context, state, contest, definition, schedule.Submission, phase, members); break;
             case ContestActivityTypes.Unvote: Unvote(context, contest, phase, members); break;
             case ContestActivityTypes.Report: Report(context, contest, phase, members); break;
             case ContestActivityTypes.ReviewVotes: Review(context, contest, phase, members); break;
@@ -55,13 +56,12 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
         return ValueTask.CompletedTask;
     }
 
-    private void Submit(ActivityContext context, CommunityContests state, ContestState contest, ContestDefinition definition, ContestPhase phase, CommunityMembers members)
+    private void Submit(ActivityContext context, CommunityContests state, ContestState contest, ContestDefinition definition, DateTimeOffset start, ContestPhase phase, CommunityMembers members)
     {
         RequirePhase(phase, ContestPhase.Submission, "is not open for entries");
         var a = context.Activity;
         var title = Title(a);
         var me = members.IndexOf(context.Member);
-        var start = projection.Schedule(context.Community, definition).Submission;
         if (Ineligible(state, definition, members, me, start) is { } reason)
         {
             throw new CommunityValidationException("member", $"may not enter this contest: {reason}");
@@ -219,7 +219,7 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
         context.Emit(new EntryModerated { Member = CommunityMembers.Of(context).IdOf(entry.Author), Contest = contest.Id, Entry = entry.Id, Accepted = accept, Reason = reason });
     }
 
-    private void Vote(ActivityContext context, CommunityContests state, ContestState contest, ContestDefinition definition, ContestPhase phase, CommunityMembers members)
+    private void Vote(ActivityContext context, CommunityContests state, ContestState contest, ContestDefinition definition, DateTimeOffset start, ContestPhase phase, CommunityMembers members)
     {
         RequirePhase(phase, ContestPhase.Voting, "is not open for voting");
         var entry = Entry(context, contest);
@@ -259,7 +259,6 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
             reasons.Add(VoteHoldReasons.SelfVote);
         }
 
-        var start = projection.Schedule(context.Community, definition).Submission;
         if (definition.HoldLateJoinerVotes && (voter < 0 || !members.IsJoined(voter) || members.JoinedAt(voter) >= start))
         {
             reasons.Add(VoteHoldReasons.JoinedAfterStart);

@@ -103,8 +103,11 @@ internal sealed class EntryState(int index, int author, int[] coAuthors, DateTim
 
     public bool Shortlisted { get; set; }
 
-    /// <summary>Recent votes (time, voter's branch) within the burst window.</summary>
+    /// <summary>Recent votes (time, voter's branch) within the burst window, oldest first.</summary>
     public Queue<(DateTimeOffset At, int Branch)> Recent { get; } = new();
+
+    /// <summary>How many of <see cref="Recent"/> each branch cast (the burst rule reads it in O(1)).</summary>
+    public Dictionary<int, int> RecentByBranch { get; } = [];
 
     public bool IsAuthor(int member) => member == Author || Array.IndexOf(CoAuthors, member) >= 0;
 
