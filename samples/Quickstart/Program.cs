@@ -2,6 +2,7 @@
 // print what happened. Run: dotnet run --project samples/Quickstart
 using CommunitySdk;
 using CommunitySdk.Badges;
+using CommunitySdk.Contests;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
@@ -56,10 +57,23 @@ services.AddCommunitySdk(o => o.Community("demo-shop", c => c.TimeZone = "Asia/S
             .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2), d => d.Grade = BadgeGrade.Gold)
             .Badge("big-spender", "Big spender", BadgeCriteria.PointsEarned("coins", 100), d => d.AutoRevoke = true)
             .Honour("popcorn", "Popcorn award")
+            .Honour("inventor", "Inventor", d => d.Grade = BadgeGrade.Gold)
             .Family("meetups", "Meetup regular",
                 ("Bronze", BadgeCriteria.Count("meetup.attended", 1)),
                 ("Silver", BadgeCriteria.Count("meetup.attended", 3)),
                 ("Gold", BadgeCriteria.DistinctValues("meetup.attended", 6))))
+        // Contests: after the four weeks, an idea contest (Haier style): a week for ideas, a week of voting, three
+        // votes per member, prizes and an honour for the two best.
+        .AddContests(c => c.Contest("quiet-washer", "A quieter washing machine",
+            new DateTime(2026, 3, 25), new DateTime(2026, 4, 5), new DateTime(2026, 4, 12), d =>
+            {
+                d.Voting = VotingMode.LimitedPerContest;
+                d.Winners = 2;
+                d.PrizeCurrency = "coins";
+                d.Prizes.Add(100);
+                d.Prizes.Add(50);
+                d.HonourBadge = "inventor";
+            }))
         .UseSqlite($"Data Source={database}");
 await using var provider = services.BuildServiceProvider();
 
@@ -195,6 +209,50 @@ Console.WriteLine($"  {busiest} shows: {string.Join(", ", mine.Where(b => b.Disp
 foreach (var progress in (await badges.GetProgressAsync(shop, busiest)).Take(3))
 {
     Console.WriteLine($"  {busiest} is {progress.Current:0} of {progress.Target:0} {progress.Unit} towards {progress.Badge.Name}");
+}
+
+Console.WriteLine();
+Console.WriteLine("Idea contest");
+var contests = provider.GetRequiredService<IContestService>();
+var random = new Random(7);
+var authors = all.Where((_, i) => i % 25 == 3).Select(m => m.Member).ToList();
+foreach (var author in authors)
+{
+    await contests.SubmitAsync(shop, "quiet-washer", author, new EntrySubmission { Title = $"{author}'s idea", IdempotencyKey = $"idea-{author}" });
+}
+
+clock.Advance(new DateTimeOffset(2026, 4, 5, 10, 0, 0, TimeSpan.FromHours(8)) - clock.GetUtcNow()); // voting opens
+var cast = new List<VoteCast>();
+foreach (var voter in all.Select(m => m.Member))
+{
+    foreach (var entry in Enumerable.Range(0, 3).Select(_ => 1 + (int)(authors.Count * Math.Pow(random.NextDouble(), 2))).Distinct())
+    {
+        var vote = await contests.VoteAsync(shop, "quiet-washer", entry.ToString(System.Globalization.CultureInfo.InvariantCulture), voter, 1, $"vote-{voter}-{entry}");
+        cast.AddRange(vote.EffectsOf<VoteCast>());
+        clock.Advance(TimeSpan.FromMinutes(1));
+    }
+}
+
+var reasons = cast.SelectMany(v => v.HoldReasons).GroupBy(r => r).Select(g => $"{g.Count()} {g.Key}");
+Console.WriteLine($"  {authors.Count} ideas, {cast.Count} votes: {cast.Count(v => v.Status == VoteStatus.Counted)} counted, {cast.Count(v => v.Status == VoteStatus.Held)} held ({string.Join(", ", reasons)})");
+var moderator = all[0].Member;
+foreach (var review in await contests.ReviewAsync(shop, "quiet-washer"))
+{
+    // The moderator counts votes held only for the share of the author's invite branch, and voids self-votes.
+    var selfVotes = review.Held.Where(h => h.Reasons.Contains(VoteHoldReasons.SelfVote)).ToList();
+    foreach (var held in review.Held)
+    {
+        var self = selfVotes.Contains(held);
+        await contests.ReviewVotesAsync(shop, "quiet-washer", review.Entry.Id, moderator, approve: !self, held.Voter, self ? "self-vote" : "friends may vote", $"review-{review.Entry.Id}-{held.Voter}");
+    }
+}
+
+clock.Advance(new DateTimeOffset(2026, 4, 12, 10, 0, 0, TimeSpan.FromHours(8)) - clock.GetUtcNow()); // voting closed
+var finished = (await contests.FinishAsync(shop, "quiet-washer", moderator, [], "finish-quiet-washer")).EffectsOf<ContestFinished>().Single();
+foreach (var winner in finished.Winners)
+{
+    var author = winner.Authors[0];
+    Console.WriteLine($"  #{winner.Place} {winner.Title,-28} {winner.Votes,3} votes   prize {(winner.Place == 1 ? 100 : 50)} coins, honour: {(await badges.GetBadgesAsync(shop, author)).Any(b => b.Badge.Id == "inventor")}");
 }
 
 var history = await community.GetHistoryAsync(shop, busiest, new ActivityPageRequest(PageSize: 5));

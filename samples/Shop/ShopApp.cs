@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CommunitySdk.AspNetCore;
 using CommunitySdk.Badges;
+using CommunitySdk.Contests;
 using CommunitySdk.Points;
 using CommunitySdk.Referrals;
 using CommunitySdk.Scoring;
@@ -22,6 +23,9 @@ public static class ShopApp
 {
     /// <summary>The one community of this shop.</summary>
     public static readonly CommunityId Community = new("demo-shop");
+
+    /// <summary>The shop's idea contest (the <c>/ideas</c> page).</summary>
+    public const string IdeaContest = "quiet-kettle";
 
     /// <summary>The shop's time zone: day and week boards, caps and the dates members see.</summary>
     public const string TimeZone = "Europe/Berlin";
@@ -105,6 +109,7 @@ public static class ShopApp
                  .Badge("connector", "Connector", BadgeCriteria.QualifiedReferrals(2), d => { d.Grade = BadgeGrade.Gold; Describe(d, "人脉达人", "Two friends you invited placed an order", "你邀请的两位好友下了单"); })
                  .Badge("big-spender", "Big spender", BadgeCriteria.PointsEarned("coins", 200), d => { d.AutoRevoke = true; Describe(d, "消费达人", "Earned 200 coins from orders", "通过订单获得 200 金币"); })
                  .Honour("helper", "Community helper", d => Describe(d, "社区热心人", "Thanked by the team for helping others", "因帮助他人获团队致谢"))
+                 .Honour("namer", "Kettle namer", d => { d.Grade = BadgeGrade.Gold; Describe(d, "水壶命名人", "Proposed a winning name in the idea contest", "在创意大赛中提出了获胜的名字"); })
                  .Family("meetups", "Meetup regular",
                     ("Bronze", BadgeCriteria.Count("meetup.attended", 1)),
                     ("Silver", BadgeCriteria.Count("meetup.attended", 3)));
@@ -114,6 +119,22 @@ public static class ShopApp
                 meetups.Descriptions["zh"] = "常来参加俱乐部的聚会";
                 meetups.Levels[0].DisplayNames["zh"] = "铜";
                 meetups.Levels[1].DisplayNames["zh"] = "银";
+            })
+            .AddContests(c =>
+            {
+                // The idea contest runs around the day the shop starts (a demo): ideas came in last week, voting is open
+                // this week; three votes per member, prizes and an honour for the three best names.
+                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
+                c.Contest(IdeaContest, "Name our quiet kettle", today.AddDays(-7).ToDateTime(TimeOnly.MinValue), today.ToDateTime(TimeOnly.MinValue), today.AddDays(7).ToDateTime(TimeOnly.MinValue), d =>
+                {
+                    d.Voting = VotingMode.LimitedPerContest;
+                    d.HoldLateJoinerVotes = false; // the demo's members all joined when it was seeded
+                    d.PrizeCurrency = "coins";
+                    d.Prizes.Add(50);
+                    d.Prizes.Add(30);
+                    d.Prizes.Add(20);
+                    d.HonourBadge = "namer";
+                });
             })
             .UseSqlite(connectionString)
             .AddMediatorNotifications()

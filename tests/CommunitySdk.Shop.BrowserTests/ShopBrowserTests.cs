@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CommunitySdk.Shop;
@@ -230,6 +231,33 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         await admin.WaitForURLAsync(new Regex("/insights$"));
         Assert.Equal(["Berlin", "Lisbon", "Shanghai"], (await admin.Locator("#cities li.city").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.city)")).Order());
         await AssertAccessibleAsync(admin);
+
+        // The idea contest: Lena votes for a name, her votes left go down; a vote for a name from her own invite branch
+        // (Tom's, whose branch already casts most of its votes) waits for a moderator; she takes her vote back.
+        await inviter.ClickAsync("#nav-ideas");
+        await inviter.WaitForURLAsync(new Regex("/ideas$"));
+        Assert.Equal(("Idea contest", "voting"), (await inviter.Locator("h1").TextContentAsync(), await inviter.Locator("#contest").GetAttributeAsync("data-phase")));
+        Assert.StartsWith("Voting is open until ", await inviter.Locator("#phase").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("You have 3 votes left.", await inviter.Locator("#votes-left").TextContentAsync());
+        var stillWater = inviter.Locator("#ideas tr.idea[data-entry='2']");
+        Assert.Equal("Still Water", await stillWater.Locator(".title").TextContentAsync());
+        Assert.Equal("by Jo", await stillWater.Locator("small").TextContentAsync());
+        var before = int.Parse((await stillWater.Locator(".votes").TextContentAsync())!, CultureInfo.InvariantCulture);
+        await stillWater.Locator("button.vote").ClickAsync();
+        await inviter.Locator("#flash").WaitForAsync();
+        Assert.Equal("Your vote is in.", await inviter.Locator("#flash").TextContentAsync());
+        Assert.Equal(before + 1, int.Parse((await stillWater.Locator(".votes").TextContentAsync())!, CultureInfo.InvariantCulture));
+        Assert.Equal(("true", "You have 2 votes left."), (await stillWater.GetAttributeAsync("data-voted"), await inviter.Locator("#votes-left").TextContentAsync()));
+        await inviter.Locator("#ideas tr.idea[data-entry='1'] button.vote").ClickAsync();
+        await inviter.WaitForURLAsync(new Regex("/ideas$"));
+        Assert.Equal("Your vote waits for a moderator.", await inviter.Locator("#flash").TextContentAsync());
+        await stillWater.Locator("button.unvote").ClickAsync();
+        await inviter.WaitForURLAsync(new Regex("/ideas$"));
+        Assert.Equal(("Your vote was taken back.", before), (await inviter.Locator("#flash").TextContentAsync(), int.Parse((await stillWater.Locator(".votes").TextContentAsync())!, CultureInfo.InvariantCulture)));
+        await AssertAccessibleAsync(inviter);
+        await inviter.SetViewportSizeAsync(390, 844);
+        await AssertFitsAsync(inviter, "the idea contest");
+        await inviter.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "ideas-390.png"), FullPage = true });
     }
 
     [Fact]
@@ -297,7 +325,7 @@ public sealed class ShopBrowserTests : IAsyncLifetime
 
         // Every page in Chinese on the phone: nothing wider than the screen, no serious accessibility violation.
         await page.SetViewportSizeAsync(390, 844);
-        foreach (var path in new[] { "/", "/club", "/community", "/community?tree=all&board=score" })
+        foreach (var path in new[] { "/", "/club", "/community", "/community?tree=all&board=score", "/ideas" })
         {
             await page.GotoAsync(path);
             Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));

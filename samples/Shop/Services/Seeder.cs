@@ -59,5 +59,30 @@ public sealed class Seeder(IServiceProvider services) : IHostedService
                 await community.RecordAsync(CommunitySdk.Shop.Activities.CheckIn(shop, id, meetup), cancellationToken);
             }
         }
+
+        // The idea contest: four names proposed last week, and the first votes this week (lena's three are hers to give).
+        var contests = services.GetRequiredService<Contests.IContestService>();
+        var proposed = time.GetUtcNow().AddDays(-3);
+        var names = new[] { ("tom", "Whisper"), ("jo", "Still Water"), ("wei", "静水"), ("mia", "Hush") };
+        for (var i = 0; i < names.Length; i++)
+        {
+            var (author, title) = names[i];
+            await community.RecordAsync(
+                new Activity
+                {
+                    IdempotencyKey = $"seed-idea-{i}",
+                    Community = shop,
+                    Member = new MemberId(author),
+                    Type = Contests.ContestActivityTypes.Submit,
+                    OccurredAt = proposed.AddHours(i), // during last week's submission phase
+                    Attributes = new Dictionary<string, string> { ["contest"] = ShopApp.IdeaContest, ["title"] = title },
+                },
+                cancellationToken);
+        }
+
+        foreach (var (voter, entry) in new[] { ("ali", "1"), ("kai", "1"), ("rui", "2"), ("ana", "2"), ("li", "3"), ("mia", "1"), ("tom", "2"), ("jo", "3"), ("wei", "1") })
+        {
+            await contests.VoteAsync(shop, ShopApp.IdeaContest, entry, new MemberId(voter), 1, $"seed-vote-{voter}-{entry}", cancellationToken);
+        }
     }
 }

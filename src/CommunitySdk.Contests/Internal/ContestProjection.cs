@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CommunitySdk.Projections;
 using CommunitySdk.Scoring;
 using Microsoft.Extensions.Options;
@@ -246,7 +248,11 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
             Reasons = cast.HoldReasons,
         };
         contest.Votes[ContestState.Key(voter, entry.Index)] = vote;
-        contest.Used[voter] = contest.Used.GetValueOrDefault(voter) + vote.Cost;
+        if (vote.Cost != 0)
+        {
+            contest.Used[voter] = contest.Used.GetValueOrDefault(voter) + vote.Cost; // one vote per entry costs nothing
+        }
+
         var horizon = cast.OccurredAt - Settings.Fraud.BurstWindow;
         while (entry.Recent.Count > 0 && entry.Recent.Peek().At <= horizon)
         {
@@ -279,7 +285,11 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
             return;
         }
 
-        contest.Used[voter] -= vote.Cost;
+        if (vote.Cost != 0)
+        {
+            contest.Used[voter] -= vote.Cost;
+        }
+
         if (vote.Status == VoteStatus.Counted)
         {
             Count(contest, entry, vote, -1);
@@ -292,7 +302,8 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
 
     private void OnReviewed(ContestState contest, EntryState entry, int voter, bool approved)
     {
-        if (!contest.Votes.TryGetValue(ContestState.Key(voter, entry.Index), out var vote))
+        ref var vote = ref CollectionsMarshal.GetValueRefOrNullRef(contest.Votes, ContestState.Key(voter, entry.Index));
+        if (Unsafe.IsNullRef(ref vote))
         {
             return;
         }
@@ -315,7 +326,7 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
     }
 
     /// <summary>Adds a counted vote to (or takes it from) the entry's total, the ranking and the hot list.</summary>
-    private void Count(ContestState contest, EntryState entry, VoteState vote, int sign)
+    private void Count(ContestState contest, EntryState entry, in VoteState vote, int sign)
     {
         entry.Votes += sign * vote.Weight;
         entry.Voters += sign;

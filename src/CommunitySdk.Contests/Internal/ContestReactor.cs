@@ -253,15 +253,15 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
                 throw new CommunityValidationException("entry", string.Create(CultureInfo.InvariantCulture, $"cannot take your vote: you used all {definition.VotesPerMember} votes of this contest"));
         }
 
-        var reasons = new List<string>(0);
+        List<string>? reasons = null; // most votes are counted: no list for them
         if (voter >= 0 && entry.IsAuthor(voter))
         {
-            reasons.Add(VoteHoldReasons.SelfVote);
+            (reasons ??= []).Add(VoteHoldReasons.SelfVote);
         }
 
         if (definition.HoldLateJoinerVotes && (voter < 0 || !members.IsJoined(voter) || members.JoinedAt(voter) >= start))
         {
-            reasons.Add(VoteHoldReasons.JoinedAfterStart);
+            (reasons ??= []).Add(VoteHoldReasons.JoinedAfterStart);
         }
 
         var fraud = options.Value.Fraud;
@@ -270,12 +270,12 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
             if (projection.SharesBranch(members, voter, entry.Author) && entry.Voters + 1 >= fraud.BranchMinVotes
                 && (entry.BranchVoters + 1) > fraud.BranchShare * (entry.Voters + 1))
             {
-                reasons.Add(VoteHoldReasons.AuthorBranch);
+                (reasons ??= []).Add(VoteHoldReasons.AuthorBranch);
             }
 
             if (projection.RecentFrom(entry, projection.BranchOf(members, voter), context.EffectiveTime) + 1 > fraud.BurstLimit)
             {
-                reasons.Add(VoteHoldReasons.BranchBurst);
+                (reasons ??= []).Add(VoteHoldReasons.BranchBurst);
             }
         }
 
@@ -287,8 +287,8 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
             Votes = votes,
             Weight = votes * (voter >= 0 ? projection.WeightOf(state, voter) : 1),
             Cost = definition.Voting == VotingMode.OnePerEntry ? 0 : cost,
-            Status = reasons.Count == 0 ? VoteStatus.Counted : VoteStatus.Held,
-            HoldReasons = reasons,
+            Status = reasons is null ? VoteStatus.Counted : VoteStatus.Held,
+            HoldReasons = reasons ?? (IReadOnlyList<string>)[],
         });
     }
 

@@ -114,7 +114,8 @@ internal sealed class EntryState(int index, int author, int[] coAuthors, DateTim
     public bool IsLive => Status is EntryStatus.Pending or EntryStatus.Accepted;
 }
 
-internal sealed class VoteState
+/// <summary>A live vote, stored inline in the contest's vote table (no object per vote).</summary>
+internal struct VoteState
 {
     public int Votes { get; set; }
 
@@ -129,5 +130,8 @@ internal sealed class VoteState
 
     public DateTimeOffset At { get; set; }
 
-    public IReadOnlyList<string> Reasons { get; set; } = [];
+    private IReadOnlyList<string>? _reasons;
+
+    /// <summary>Why it is held; empty for a counted vote.</summary>
+    public IReadOnlyList<string> Reasons { readonly get => _reasons ?? []; set => _reasons = value; }
 }
