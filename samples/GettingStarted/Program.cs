@@ -21,6 +21,7 @@ builder.Services.AddCommunitySdk(community)                  // the communities 
     .AddReferrals(community.GetSection("Referrals"))         // invite codes and rewards
     .AddBadges(community.GetSection("Badges"))
     .AddScoring(community.GetSection("Scoring"))             // scores, tiers, leaderboards
+    .AddContests(community.GetSection("Contests"))           // idea contests and member voting
     .UseSqlite(builder.Configuration.GetConnectionString("Community")!)
     .AddAspNetCore(endpoints =>
     {
