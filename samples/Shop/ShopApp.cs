@@ -127,6 +127,9 @@ public static class ShopApp
                 var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
                 c.Contest(IdeaContest, "Name our quiet kettle", today.AddDays(-7).ToDateTime(TimeOnly.MinValue), today.ToDateTime(TimeOnly.MinValue), today.AddDays(7).ToDateTime(TimeOnly.MinValue), d =>
                 {
+                    d.DisplayNames["zh"] = "为我们的静音水壶命名";
+                    d.Brief = "We make tea kettles that sing too loudly. Help us name the quiet one: propose a name, vote for three you like.";
+                    d.Briefs["zh"] = "我们的水壶烧水时太吵了。请帮我们给安静的新款命名：提出一个名字，再为你喜欢的三个投票。";
                     d.Voting = VotingMode.LimitedPerContest;
                     d.HoldLateJoinerVotes = false; // the demo's members all joined when it was seeded
                     d.PrizeCurrency = "coins";

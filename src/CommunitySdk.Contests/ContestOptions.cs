@@ -62,6 +62,12 @@ public sealed class ContestDefinition
     /// <summary>The brief: the problem put to the community (at most 4,000 characters).</summary>
     public string? Brief { get; set; }
 
+    /// <summary>The title per culture (<c>"zh-CN": "为新水壶命名"</c>); queries answer in the current UI culture, falling back to <see cref="Title"/>. See <see cref="CommunitySdk.DisplayNames"/>.</summary>
+    public IDictionary<string, string> DisplayNames { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The brief per culture, as <see cref="DisplayNames"/> is for the title (each at most 4,000 characters).</summary>
+    public IDictionary<string, string> Briefs { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The only community that runs the contest; <see langword="null"/> (default) for every community.</summary>
     public string? Community { get; set; }
 

@@ -20,6 +20,26 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task Title_and_brief_answer_in_the_current_ui_culture()
+    {
+        await using var host = Host(c => { c.Brief = "Make it quiet."; c.DisplayNames["zh"] = "更安静的洗衣机"; c.Briefs["zh-CN"] = "让它安静下来。"; });
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("zh-CN");
+            var chinese = await host.Contests().GetAsync(Shop, Washer);
+            Assert.Equal(("更安静的洗衣机", "让它安静下来。"), (chinese.Title, chinese.Brief)); // zh-CN falls back to zh for the title
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("en-GB");
+            var english = (await host.Contests().ListAsync(Shop)).Single();
+            Assert.Equal(("A quieter washing machine", "Make it quiet."), (english.Title, english.Brief));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
+    }
+
+    [Fact]
     public async Task An_entry_is_refused_outside_submission_with_the_field_and_the_phase()
     {
         await using var host = Host();
@@ -136,13 +156,14 @@ public class LifecycleTests
     public async Task Bad_options_fail_with_the_path_and_the_reason()
     {
         await using var host = Host(
-            c => { c.VotingEndsAt = c.SubmissionStartsAt; c.Prizes.Add(10); c.HonourBadge = "nobody"; },
+            c => { c.VotingEndsAt = c.SubmissionStartsAt; c.Prizes.Add(10); c.HonourBadge = "nobody"; c.DisplayNames["zh"] = " "; },
             o => o.TierWeights["gold"] = 0);
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Contests().ListAsync(Shop).AsTask().GetAwaiter().GetResult());
         Assert.Contains("Contests:Contests:washer: the phases must be in order", error.Message, StringComparison.Ordinal);
         Assert.Contains("PrizeCurrency must be a declared points currency", error.Message, StringComparison.Ordinal);
         Assert.Contains("HonourBadge 'nobody' is not a defined badge", error.Message, StringComparison.Ordinal);
         Assert.Contains("TierWeights:gold", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Contests:Contests:washer:DisplayNames[zh]: the display name must be 1 to 200 characters", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -238,6 +238,7 @@ public sealed class ShopBrowserTests : IAsyncLifetime
         await inviter.WaitForURLAsync(new Regex("/ideas$"));
         Assert.Equal(("Idea contest", "voting"), (await inviter.Locator("h1").TextContentAsync(), await inviter.Locator("#contest").GetAttributeAsync("data-phase")));
         Assert.StartsWith("Voting is open until ", await inviter.Locator("#phase").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("Name our quiet kettle", await inviter.Locator("#contest-title").TextContentAsync());
         Assert.Equal("You have 3 votes left.", await inviter.Locator("#votes-left").TextContentAsync());
         var stillWater = inviter.Locator("#ideas tr.idea[data-entry='2']");
         Assert.Equal("Still Water", await stillWater.Locator(".title").TextContentAsync());
@@ -325,6 +326,8 @@ public sealed class ShopBrowserTests : IAsyncLifetime
 
         // Every page in Chinese on the phone: nothing wider than the screen, no serious accessibility violation.
         await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/ideas");
+        Assert.Equal(("为我们的静音水壶命名", "创意大赛"), (await page.Locator("#contest-title").TextContentAsync(), await page.Locator("h1").TextContentAsync())); // the SDK's title in Chinese
         foreach (var path in new[] { "/", "/club", "/community", "/community?tree=all&board=score", "/ideas" })
         {
             await page.GotoAsync(path);

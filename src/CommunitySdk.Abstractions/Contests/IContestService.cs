@@ -2,8 +2,8 @@ namespace CommunitySdk.Contests;
 
 /// <summary>A contest as members see it.</summary>
 /// <param name="Id">The contest's id.</param>
-/// <param name="Title">Its title.</param>
-/// <param name="Brief">The problem put to the community.</param>
+/// <param name="Title">Its title, in the current UI culture when the definition has one for it (<c>DisplayNames</c>).</param>
+/// <param name="Brief">The problem put to the community, in the current UI culture when the definition has it (<c>Briefs</c>).</param>
 /// <param name="Phase">Where it stands now.</param>
 /// <param name="SubmissionStartsAt">When submission opens.</param>
 /// <param name="VotingStartsAt">When submission closes and voting opens.</param>

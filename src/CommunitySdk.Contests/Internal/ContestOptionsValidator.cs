@@ -42,6 +42,15 @@ internal sealed class ContestOptionsValidator(IServiceProvider services) : IVali
                 failures.Add($"{path}:Brief must be at most {MaxBriefLength} characters.");
             }
 
+            OptionsAnnotations.ValidateDisplayNames(contest.DisplayNames, $"{path}:DisplayNames", failures);
+            foreach (var (culture, brief) in contest.Briefs)
+            {
+                if (string.IsNullOrWhiteSpace(culture) || string.IsNullOrWhiteSpace(brief) || brief.Length > MaxBriefLength)
+                {
+                    failures.Add($"{path}:Briefs[{culture}]: a culture name and a brief of 1 to {MaxBriefLength} characters are required.");
+                }
+            }
+
             if (!(contest.SubmissionStartsAt < contest.VotingStartsAt && contest.VotingStartsAt < contest.VotingEndsAt))
             {
                 failures.Add($"{path}: the phases must be in order: SubmissionStartsAt < VotingStartsAt < VotingEndsAt.");

@@ -273,8 +273,8 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
         var (submission, voting, end) = projection.Schedule(communityId, definition);
         return new ContestInfo(
             id,
-            definition.Title,
-            definition.Brief,
+            CommunitySdk.DisplayNames.Resolve(Frozen(definition.DisplayNames), definition.Title),
+            definition.Brief is null ? null : CommunitySdk.DisplayNames.Resolve(Frozen(definition.Briefs), definition.Brief),
             projection.Phase(communityId, definition, state, now),
             submission,
             voting,
@@ -302,6 +302,9 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
         entry.Reporters?.Count ?? 0,
         entry.Shortlisted,
         entry.Status == EntryStatus.Accepted ? contest.Ranking.RankOf(entry.Index) + 1 : null);
+
+    private static IReadOnlyDictionary<string, string>? Frozen(IDictionary<string, string> names) =>
+        names.Count == 0 ? null : names as IReadOnlyDictionary<string, string> ?? new Dictionary<string, string>(names, StringComparer.OrdinalIgnoreCase);
 
     private static string Join(IReadOnlyList<string> entries, string field)
     {
