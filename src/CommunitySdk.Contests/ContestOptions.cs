@@ -26,6 +26,14 @@ public sealed class ContestOptions
     [Range(1, 1_000_000)]
     public int MaxEntriesPerContest { get; set; } = 100_000;
 
+    /// <summary>
+    /// The most live votes one member may have in one contest, whatever the voting mode, 1 to 1,000,000. Default 1,000:
+    /// a script voting for every entry cannot grow a contest's vote table without bound (beyond it:
+    /// <see cref="CommunityLimitExceededException"/>, HTTP 422).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxVotesPerMember { get; set; } = 1_000;
+
     /// <summary>The rules that hold suspicious votes for an operator.</summary>
     public ContestFraudOptions Fraud { get; } = new();
 

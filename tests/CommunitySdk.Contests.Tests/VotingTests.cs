@@ -49,6 +49,22 @@ public class VotingTests
     }
 
     [Fact]
+    public async Task A_member_has_at_most_the_configured_live_votes_in_a_contest()
+    {
+        await using var host = Host(c => c.MaxEntriesPerMember = 3, o => o.MaxVotesPerMember = 2);
+        await host.Join("ann", "bob");
+        host.OpenSubmission();
+        var entries = new[] { await host.Submit("ann", "a"), await host.Submit("ann", "b"), await host.Submit("ann", "c") };
+        host.OpenVoting();
+        await host.Vote("bob", entries[0]);
+        await host.Vote("bob", entries[1]);
+        var third = await Assert.ThrowsAsync<CommunityLimitExceededException>(() => host.Vote("bob", entries[2]));
+        Assert.Equal(("ContestOptions.MaxVotesPerMember", 2L), (third.Limit, third.Maximum));
+        await host.Contests().UnvoteAsync(Shop, Washer, entries[0], M("bob"), "u");
+        Assert.Equal(VoteStatus.Counted, (await host.Vote("bob", entries[2])).Status); // a vote taken back frees its place
+    }
+
+    [Fact]
     public async Task Quadratic_votes_cost_their_square_from_the_budget()
     {
         await using var host = Host(c => { c.Voting = VotingMode.Quadratic; c.VoteCredits = 20; c.MaxEntriesPerMember = 3; });

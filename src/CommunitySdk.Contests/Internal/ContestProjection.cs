@@ -182,6 +182,8 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
                     contest.Votes.TrimExcess();
                     contest.Used.Clear();
                     contest.Used.TrimExcess();
+                    contest.VotesBy.Clear();
+                    contest.VotesBy.TrimExcess();
                     foreach (var entry in contest.Entries)
                     {
                         entry.Held.Clear();
@@ -248,6 +250,7 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
             Reasons = cast.HoldReasons,
         };
         contest.Votes[ContestState.Key(voter, entry.Index)] = vote;
+        contest.VotesBy[voter] = contest.VotesBy.GetValueOrDefault(voter) + 1;
         if (vote.Cost != 0)
         {
             contest.Used[voter] = contest.Used.GetValueOrDefault(voter) + vote.Cost; // one vote per entry costs nothing
@@ -283,6 +286,11 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
         if (!contest.Votes.Remove(key, out var vote))
         {
             return;
+        }
+
+        if (--contest.VotesBy[voter] == 0)
+        {
+            contest.VotesBy.Remove(voter);
         }
 
         if (vote.Cost != 0)
@@ -553,6 +561,8 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
 
                 vote.Reasons = reasons;
                 contest.Votes[key] = vote;
+                var voter = (int)(key >> 32);
+                contest.VotesBy[voter] = contest.VotesBy.GetValueOrDefault(voter) + 1;
             }
 
             Read(reader, contest.Used, r => r.ReadInt32());

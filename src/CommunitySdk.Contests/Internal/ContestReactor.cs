@@ -235,6 +235,12 @@ internal sealed class ContestReactor(ContestProjection projection, IOptions<Cont
             throw new CommunityValidationException("entry", existing.Status == VoteStatus.Voided ? "your vote for this entry was voided" : "already has your vote (take it back first to change it)");
         }
 
+        var live = voter >= 0 ? contest.VotesBy.GetValueOrDefault(voter) : 0;
+        if (live >= options.Value.MaxVotesPerMember)
+        {
+            throw new CommunityLimitExceededException("ContestOptions.MaxVotesPerMember", options.Value.MaxVotesPerMember, $"Member '{context.Member}' already has {live} votes in contest '{contest.Id}'");
+        }
+
         var used = voter >= 0 ? contest.Used.GetValueOrDefault(voter) : 0;
         var cost = 1;
         switch (definition.Voting)

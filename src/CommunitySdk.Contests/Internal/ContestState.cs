@@ -48,6 +48,9 @@ internal sealed class ContestState(string id)
     /// <summary>What each voter used: entries voted for (limited voting) or credits (quadratic).</summary>
     public Dictionary<int, int> Used { get; } = [];
 
+    /// <summary>Each voter's live votes (counted, held or voided), for <c>MaxVotesPerMember</c>; rebuilt from <see cref="Votes"/> on a snapshot read.</summary>
+    public Dictionary<int, int> VotesBy { get; } = [];
+
     /// <summary>Pending or accepted entries per author.</summary>
     public Dictionary<int, int> EntriesBy { get; } = [];
 
