@@ -125,7 +125,7 @@ public static class CommunityEndpointRouteBuilderExtensions
         admin.MapPost("members/{member}/erasure", async Task<IResult> (HttpContext http, IMemberEraser eraser, string member, CancellationToken ct) =>
         {
             var request = await CommunityHttp.ReadBodyAsync<ErasureRequest>(http).ConfigureAwait(false);
-            var erasure = await eraser.EraseAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(member, "member"), Required(request.Reason, "reason"), ct).ConfigureAwait(false);
+            var erasure = await eraser.EraseAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(member, "member"), CommunityHttp.Required(request.Reason, "reason"), ct).ConfigureAwait(false);
             return CommunityHttp.Ok(erasure);
         }).WithSummary("Erases a member: their id becomes a tombstone everywhere, their profile and free text go, the books still balance (docs/privacy.md). Idempotent.")
             .Produces<MemberErasure>().ProducesValidationProblem();
@@ -139,8 +139,8 @@ public static class CommunityEndpointRouteBuilderExtensions
                 var amount = request.Amount ?? throw new CommunityValidationException("amount", "is required");
                 var community = CommunityHttp.Community(http);
                 var outcome = amount >= 0
-                    ? await points.AwardAsync(community, member, Required(request.Currency, "currency"), amount, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)
-                    : await points.DeductAsync(community, member, Required(request.Currency, "currency"), -amount, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
+                    ? await points.AwardAsync(community, member, CommunityHttp.Required(request.Currency, "currency"), amount, CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)
+                    : await points.DeductAsync(community, member, CommunityHttp.Required(request.Currency, "currency"), -amount, CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
                 return CommunityHttp.Ok(ActivityResult.From(outcome));
             }).WithSummary("Awards (or, negative, deducts) points by hand.").Produces<ActivityResult>().ProducesValidationProblem();
             admin.MapGet("members/{member}/balances", async Task<IResult> (HttpContext http, IPointsService points, string member, CancellationToken ct) =>
@@ -167,8 +167,8 @@ public static class CommunityEndpointRouteBuilderExtensions
                 var community = CommunityHttp.Community(http);
                 var who = CommunityHttp.MemberFrom(member, "member");
                 var outcome = request.Until is { } until
-                    ? await tiers.SuspendAsync(community, who, until, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)
-                    : await tiers.LiftSuspensionAsync(community, who, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
+                    ? await tiers.SuspendAsync(community, who, until, CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)
+                    : await tiers.LiftSuspensionAsync(community, who, CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
                 return CommunityHttp.Ok(ActivityResult.From(outcome));
             }).WithSummary("Suspends a member until a time (no promotion meanwhile) or, without until, lifts it.").Produces<ActivityResult>().ProducesValidationProblem();
         }
@@ -181,7 +181,7 @@ public static class CommunityEndpointRouteBuilderExtensions
             admin.MapPost("referrals/{invitee}/approve", async Task<IResult> (HttpContext http, IReferralService referrals, string invitee, CancellationToken ct) =>
             {
                 var request = await CommunityHttp.ReadBodyAsync<ReferralDecisionRequest>(http).ConfigureAwait(false);
-                return CommunityHttp.Ok(ActivityResult.From(await referrals.ApproveAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(invitee, "invitee"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)));
+                return CommunityHttp.Ok(ActivityResult.From(await referrals.ApproveAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(invitee, "invitee"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)));
             }).WithSummary("Approves a held referral (rewards are paid).").Produces<ActivityResult>().ProducesValidationProblem();
             admin.MapPost("referrals/{invitee}/reject", async Task<IResult> (HttpContext http, IReferralService referrals, string invitee, CancellationToken ct) =>
             {
@@ -191,7 +191,7 @@ public static class CommunityEndpointRouteBuilderExtensions
                     return CommunityHttp.Validation("reason", "is required to reject a referral");
                 }
 
-                return CommunityHttp.Ok(ActivityResult.From(await referrals.RejectAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(invitee, "invitee"), request.Reason, Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)));
+                return CommunityHttp.Ok(ActivityResult.From(await referrals.RejectAsync(CommunityHttp.Community(http), CommunityHttp.MemberFrom(invitee, "invitee"), request.Reason, CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false)));
             }).WithSummary("Rejects a held referral, with a reason.").Produces<ActivityResult>().ProducesValidationProblem();
         }
 
@@ -233,7 +233,7 @@ public static class CommunityEndpointRouteBuilderExtensions
                     Community = communityId,
                     Member = me,
                     Type = request.Type!,
-                    IdempotencyKey = Required(request.IdempotencyKey, "idempotencyKey"),
+                    IdempotencyKey = CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"),
                     Value = request.Value,
                     Attributes = request.Attributes ?? new Dictionary<string, string>(),
                 },
@@ -283,7 +283,7 @@ public static class CommunityEndpointRouteBuilderExtensions
         var rows = new List<LeaderboardRow>();
         foreach (var entry in await scoring.TopAsync(community, key, take, ct).ConfigureAwait(false))
         {
-            var name = await NameAsync(directory, community, entry.Member, ct).ConfigureAwait(false);
+            var name = await CommunityHttp.NameAsync(directory, community, entry.Member, ct).ConfigureAwait(false);
             rows.Add(new LeaderboardRow(entry.Rank, name, entry.Score, entry.Member == me, options.Value.ExposeMemberIds ? entry.Member.Value : null));
         }
 
@@ -299,7 +299,7 @@ public static class CommunityEndpointRouteBuilderExtensions
         var entries = new List<InviteeEntry>();
         foreach (var invitee in await graph.GetInviteesAsync(community, CommunityHttp.Me(http), skip, take, ct).ConfigureAwait(false))
         {
-            entries.Add(new InviteeEntry(await NameAsync(directory, community, invitee, ct).ConfigureAwait(false), options.Value.ExposeMemberIds ? invitee.Value : null));
+            entries.Add(new InviteeEntry(await CommunityHttp.NameAsync(directory, community, invitee, ct).ConfigureAwait(false), options.Value.ExposeMemberIds ? invitee.Value : null));
         }
 
         return CommunityHttp.Ok(entries);
@@ -315,15 +315,9 @@ public static class CommunityEndpointRouteBuilderExtensions
     private static async Task<IResult> BadgeDecisionAsync(HttpContext http, Func<CommunityId, MemberId, string, string, string, CancellationToken, ValueTask<ActivityOutcome>> decide, CancellationToken ct)
     {
         var request = await CommunityHttp.ReadBodyAsync<BadgeDecisionRequest>(http).ConfigureAwait(false);
-        var outcome = await decide(CommunityHttp.Community(http), CommunityHttp.MemberFrom(request.Member, "member"), Required(request.BadgeId, "badgeId"), Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
+        var outcome = await decide(CommunityHttp.Community(http), CommunityHttp.MemberFrom(request.Member, "member"), CommunityHttp.Required(request.BadgeId, "badgeId"), CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false);
         return CommunityHttp.Ok(ActivityResult.From(outcome));
     }
-
-    private static async ValueTask<string> NameAsync(IMemberDirectory directory, CommunityId community, MemberId member, CancellationToken ct) =>
-        (await directory.GetAsync(community, member, ct).ConfigureAwait(false))?.DisplayName ?? "Former member";
-
-    private static string Required(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw new CommunityValidationException(field, "is required") : value;
 
     private static LeaderboardKey Board(string? board, string? segment)
     {

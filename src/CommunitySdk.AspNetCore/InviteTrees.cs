@@ -31,7 +31,7 @@ public static class InviteTrees
         }
 
         var descendants = await graph.GetDescendantCountAsync(community, member, cancellationToken).ConfigureAwait(false);
-        var name = (await directory.GetAsync(community, member, cancellationToken).ConfigureAwait(false))?.DisplayName ?? "Former member";
+        var name = await Internal.CommunityHttp.NameAsync(directory, community, member, cancellationToken).ConfigureAwait(false);
         return new InviteTreeNode(name, member.Value, children, descendants);
     }
 }

@@ -50,6 +50,14 @@ internal static class CommunityHttp
 
     public static JsonHttpResult<T> Ok<T>(T value) => TypedResults.Json(value, Json);
 
+    /// <summary>A required body field, or <see cref="CommunityValidationException"/> naming it.</summary>
+    public static string Required(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new CommunityValidationException(field, "is required") : value;
+
+    /// <summary>How responses name another member: their display name, or "Former member" when the directory no longer knows them.</summary>
+    public static async ValueTask<string> NameAsync(IMemberDirectory directory, CommunityId community, MemberId member, CancellationToken cancellationToken) =>
+        (await directory.GetAsync(community, member, cancellationToken).ConfigureAwait(false))?.DisplayName ?? "Former member";
+
     /// <summary>
     /// The most preferred culture of the request's <c>Accept-Language</c> (by quality, the first 10 entries) that .NET
     /// knows, or <see langword="null"/>. Used when the host has no request localization of its own.

@@ -65,24 +65,24 @@ internal static class ContestEndpoints
             var coAuthors = (request.CoAuthors ?? []).Select((c, i) => CommunityHttp.MemberFrom(c, $"coAuthors[{i}]")).ToArray();
             var community = CommunityHttp.Community(http);
             var me = CommunityHttp.Me(http);
-            var entry = await contests.SubmitAsync(community, contest, me, new EntrySubmission { Title = Required(request.Title, "title"), Text = request.Text, CoAuthors = coAuthors, IdempotencyKey = Required(request.IdempotencyKey, "idempotencyKey") }, ct).ConfigureAwait(false);
+            var entry = await contests.SubmitAsync(community, contest, me, new EntrySubmission { Title = CommunityHttp.Required(request.Title, "title"), Text = request.Text, CoAuthors = coAuthors, IdempotencyKey = CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey") }, ct).ConfigureAwait(false);
             return CommunityHttp.Ok((await ViewsAsync([entry], directory, community, me, exposeIds: false, ct).ConfigureAwait(false))[0]);
         })).WithSummary("Submits an entry as the signed-in member (during submission; eligibility and entry limits apply).").Produces<ContestEntryView>().ProducesValidationProblem();
 
         write(member.MapPost("contests/{contest}/entries/{entry}/edit", async Task<IResult> (HttpContext http, IContestService contests, string contest, string entry, CancellationToken ct) =>
         {
             var request = await CommunityHttp.ReadBodyAsync<ContestEntryRequest>(http).ConfigureAwait(false);
-            return Result(await contests.EditAsync(CommunityHttp.Community(http), contest, entry, CommunityHttp.Me(http), Required(request.Title, "title"), request.Text, Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
+            return Result(await contests.EditAsync(CommunityHttp.Community(http), contest, entry, CommunityHttp.Me(http), CommunityHttp.Required(request.Title, "title"), request.Text, CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
         })).WithSummary("Edits an entry of the signed-in member during submission.").Produces<ActivityResult>().ProducesValidationProblem();
 
         Action(member, write, "withdraw", "Withdraws the signed-in member's entry.", (c, http, community, contest, entry, request, ct) =>
-            c.WithdrawAsync(community, contest, entry, CommunityHttp.Me(http), Required(request.IdempotencyKey, "idempotencyKey"), ct));
+            c.WithdrawAsync(community, contest, entry, CommunityHttp.Me(http), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct));
         Action(member, write, "vote", "Votes for an entry as the signed-in member (counted, or held for review by a fraud rule).", (c, http, community, contest, entry, request, ct) =>
-            c.VoteAsync(community, contest, entry, CommunityHttp.Me(http), request.Votes ?? 1, Required(request.IdempotencyKey, "idempotencyKey"), ct));
+            c.VoteAsync(community, contest, entry, CommunityHttp.Me(http), request.Votes ?? 1, CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct));
         Action(member, write, "unvote", "Takes the signed-in member's vote back during voting.", (c, http, community, contest, entry, request, ct) =>
-            c.UnvoteAsync(community, contest, entry, CommunityHttp.Me(http), Required(request.IdempotencyKey, "idempotencyKey"), ct));
+            c.UnvoteAsync(community, contest, entry, CommunityHttp.Me(http), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct));
         Action(member, write, "report", "Reports an entry for operators to review.", (c, http, community, contest, entry, request, ct) =>
-            c.ReportAsync(community, contest, entry, CommunityHttp.Me(http), Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct));
+            c.ReportAsync(community, contest, entry, CommunityHttp.Me(http), CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct));
     }
 
     public static void MapAdmin(RouteGroupBuilder admin)
@@ -95,7 +95,7 @@ internal static class ContestEndpoints
         {
             var request = await CommunityHttp.ReadBodyAsync<ContestDecisionRequest>(http).ConfigureAwait(false);
             var accept = Decision(request.Decision, "accept", "reject");
-            return Result(await contests.ModerateAsync(CommunityHttp.Community(http), contest, entry, CommunityHttp.Operator(http), accept, request.Reason, Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
+            return Result(await contests.ModerateAsync(CommunityHttp.Community(http), contest, entry, CommunityHttp.Operator(http), accept, request.Reason, CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
         }).WithSummary("Accepts or rejects an entry (decision: accept or reject; a rejection needs a reason).").Produces<ActivityResult>().ProducesValidationProblem();
 
         admin.MapPost("contests/{contest}/entries/{entry}/votes/review", async Task<IResult> (HttpContext http, IContestService contests, string contest, string entry, CancellationToken ct) =>
@@ -103,19 +103,19 @@ internal static class ContestEndpoints
             var request = await CommunityHttp.ReadBodyAsync<ContestDecisionRequest>(http).ConfigureAwait(false);
             var approve = Decision(request.Decision, "approve", "void");
             MemberId? voter = request.Voter is null ? null : CommunityHttp.MemberFrom(request.Voter, "voter");
-            return Result(await contests.ReviewVotesAsync(CommunityHttp.Community(http), contest, entry, CommunityHttp.Operator(http), approve, voter, Required(request.Reason, "reason"), Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
+            return Result(await contests.ReviewVotesAsync(CommunityHttp.Community(http), contest, entry, CommunityHttp.Operator(http), approve, voter, CommunityHttp.Required(request.Reason, "reason"), CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
         }).WithSummary("Approves or voids an entry's votes: one voter's, or every held vote (decision: approve or void).").Produces<ActivityResult>().ProducesValidationProblem();
 
         admin.MapPost("contests/{contest}/shortlist", async Task<IResult> (HttpContext http, IContestService contests, string contest, CancellationToken ct) =>
         {
             var request = await CommunityHttp.ReadBodyAsync<ContestResultRequest>(http).ConfigureAwait(false);
-            return Result(await contests.ShortlistAsync(CommunityHttp.Community(http), contest, CommunityHttp.Operator(http), request.Top ?? 0, request.Entries ?? [], Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
+            return Result(await contests.ShortlistAsync(CommunityHttp.Community(http), contest, CommunityHttp.Operator(http), request.Top ?? 0, request.Entries ?? [], CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
         }).WithSummary("After voting, shortlists the top entries by votes and the judges' picks.").Produces<ActivityResult>().ProducesValidationProblem();
 
         admin.MapPost("contests/{contest}/finish", async Task<IResult> (HttpContext http, IContestService contests, string contest, CancellationToken ct) =>
         {
             var request = await CommunityHttp.ReadBodyAsync<ContestResultRequest>(http).ConfigureAwait(false);
-            return Result(await contests.FinishAsync(CommunityHttp.Community(http), contest, CommunityHttp.Operator(http), request.Entries ?? [], Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
+            return Result(await contests.FinishAsync(CommunityHttp.Community(http), contest, CommunityHttp.Operator(http), request.Entries ?? [], CommunityHttp.Required(request.IdempotencyKey, "idempotencyKey"), ct).ConfigureAwait(false));
         }).WithSummary("Announces the results (the named winners, or the top by votes): prizes and honours follow.").Produces<ActivityResult>().ProducesValidationProblem();
     }
 
@@ -171,7 +171,7 @@ internal static class ContestEndpoints
         var names = new string[members.Count];
         for (var i = 0; i < names.Length; i++)
         {
-            names[i] = (await directory.GetAsync(community, members[i], ct).ConfigureAwait(false))?.DisplayName ?? "Former member";
+            names[i] = await CommunityHttp.NameAsync(directory, community, members[i], ct).ConfigureAwait(false);
         }
 
         return names;
@@ -179,7 +179,4 @@ internal static class ContestEndpoints
 
     private static bool Decision(string? decision, string yes, string no) =>
         decision == yes || (decision == no ? false : throw new CommunityValidationException("decision", $"must be {yes} or {no}"));
-
-    private static string Required(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw new CommunityValidationException(field, "is required") : value;
 }
