@@ -33,9 +33,13 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
 
     public double Lambda => Math.Log(2) / Settings.HotHalfLife.TotalSeconds;
 
-    public bool TracksTiers => Settings.TierWeights.Count > 0 || Settings.Contests.Values.Any(c => c.EligibleTiers.Count > 0);
+    // Read once (options are fixed after start): the fold asks on every scored activity.
+    private bool? _tracksTiers;
+    private bool? _tracksScores;
 
-    public bool TracksScores => Settings.Contests.Values.Any(c => c.MinScore > 0);
+    public bool TracksTiers => _tracksTiers ??= Settings.TierWeights.Count > 0 || Settings.Contests.Values.Any(c => c.EligibleTiers.Count > 0);
+
+    public bool TracksScores => _tracksScores ??= Settings.Contests.Values.Any(c => c.MinScore > 0);
 
     /// <summary>The contest's definition for a community, or <see cref="ContestNotFoundException"/>.</summary>
     public ContestDefinition Definition(CommunityId community, string contest) =>
@@ -49,9 +53,6 @@ internal sealed class ContestProjection(IOptions<ContestOptions> options, ICommu
 
     public (DateTimeOffset Submission, DateTimeOffset Voting, DateTimeOffset End) Schedule(CommunityId community, ContestDefinition definition) =>
         (calendar.At(community, definition.SubmissionStartsAt), calendar.At(community, definition.VotingStartsAt), calendar.At(community, definition.VotingEndsAt));
-
-    public ContestPhase Phase(CommunityId community, ContestDefinition definition, ContestState? state, DateTimeOffset at) =>
-        Phase(Schedule(community, definition), state, at);
 
     public static ContestPhase Phase((DateTimeOffset Submission, DateTimeOffset Voting, DateTimeOffset End) schedule, ContestState? state, DateTimeOffset at) =>
         state?.Finished == true ? ContestPhase.Finished

@@ -20,16 +20,14 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     public async ValueTask<ContestInfo> GetAsync(CommunityId communityId, string contest, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        var definition = projection.Definition(communityId, contest);
+        var definition = Require(communityId, contest);
         var now = time.GetUtcNow();
         return await projection.ReadAsync(communityId, (s, _) => Info(communityId, contest, definition, s.Contests.GetValueOrDefault(contest), now), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<ContestEntry>> RankingAsync(CommunityId communityId, string contest, int skip = 0, int take = 20, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        _ = projection.Definition(communityId, contest);
+        Require(communityId, contest);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(take, MaxTake);
@@ -55,8 +53,7 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     public async ValueTask<ContestEntry?> GetEntryAsync(CommunityId communityId, string contest, string entry, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        _ = projection.Definition(communityId, contest);
+        Require(communityId, contest);
         return await projection.ReadAsync(
             communityId,
             (s, members) => s.Contests.TryGetValue(contest, out var c) && c.Find(entry) is { } e ? ToEntry(c, e, members) : null,
@@ -65,8 +62,7 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     public async ValueTask<IReadOnlyList<ContestEntry>> EntriesOfAsync(CommunityId communityId, string contest, MemberId member, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        _ = projection.Definition(communityId, contest);
+        Require(communityId, contest);
         return await projection.ReadAsync(
             communityId,
             (s, members) =>
@@ -81,8 +77,7 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     public async ValueTask<IReadOnlyList<HotEntry>> HotAsync(CommunityId communityId, string contest, int count = 10, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        _ = projection.Definition(communityId, contest);
+        Require(communityId, contest);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxTake);
         var now = time.GetUtcNow();
@@ -113,8 +108,7 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     public async ValueTask<MemberContestVotes> VotesOfAsync(CommunityId communityId, string contest, MemberId member, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        var definition = projection.Definition(communityId, contest);
+        var definition = Require(communityId, contest);
         return await projection.ReadAsync(
             communityId,
             (s, members) =>
@@ -148,8 +142,7 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     public async ValueTask<IReadOnlyList<EntryReview>> ReviewAsync(CommunityId communityId, string contest, CancellationToken cancellationToken = default)
     {
-        RequireCommunity(communityId);
-        _ = projection.Definition(communityId, contest);
+        Require(communityId, contest);
         return await projection.ReadAsync(
             communityId,
             (s, members) =>
@@ -270,15 +263,15 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
 
     private ContestInfo Info(CommunityId communityId, string id, ContestDefinition definition, ContestState? state, DateTimeOffset now)
     {
-        var (submission, voting, end) = projection.Schedule(communityId, definition);
+        var schedule = projection.Schedule(communityId, definition);
         return new ContestInfo(
             id,
-            CommunitySdk.DisplayNames.Resolve(Frozen(definition.DisplayNames), definition.Title),
-            definition.Brief is null ? null : CommunitySdk.DisplayNames.Resolve(Frozen(definition.Briefs), definition.Brief),
-            projection.Phase(communityId, definition, state, now),
-            submission,
-            voting,
-            end,
+            CommunitySdk.DisplayNames.Resolve(ReadOnly(definition.DisplayNames), definition.Title),
+            definition.Brief is null ? null : CommunitySdk.DisplayNames.Resolve(ReadOnly(definition.Briefs), definition.Brief),
+            ContestProjection.Phase(schedule, state, now),
+            schedule.Submission,
+            schedule.Voting,
+            schedule.End,
             definition.Voting,
             definition.Voting == VotingMode.LimitedPerContest ? definition.VotesPerMember : 0,
             definition.Voting == VotingMode.Quadratic ? definition.VoteCredits : 0,
@@ -303,13 +296,21 @@ internal sealed class ContestService(ICommunity community, ContestProjection pro
         entry.Shortlisted,
         entry.Status == EntryStatus.Accepted ? contest.Ranking.RankOf(entry.Index) + 1 : null);
 
-    private static IReadOnlyDictionary<string, string>? Frozen(IDictionary<string, string> names) =>
-        names.Count == 0 ? null : names as IReadOnlyDictionary<string, string> ?? new Dictionary<string, string>(names, StringComparer.OrdinalIgnoreCase);
+    /// <summary>A definition's name map as <see cref="CommunitySdk.DisplayNames.Resolve"/> reads it (the options create a case-insensitive <see cref="Dictionary{TKey, TValue}"/>: no copy).</summary>
+    private static IReadOnlyDictionary<string, string> ReadOnly(IDictionary<string, string> names) =>
+        names as IReadOnlyDictionary<string, string> ?? new Dictionary<string, string>(names, StringComparer.OrdinalIgnoreCase);
 
     private static string Join(IReadOnlyList<string> entries, string field)
     {
         var text = string.Join(',', entries.Select(e => e?.Trim() ?? string.Empty));
         return text.Length > Activity.MaxAttributeValueLength ? throw new CommunityValidationException(field, $"must list at most {ContestReactor.MaxPicks} entries") : text;
+    }
+
+    /// <summary>The contest's definition for the community: the community is given and runs the contest, or a typed error.</summary>
+    private ContestDefinition Require(CommunityId communityId, string contest)
+    {
+        RequireCommunity(communityId);
+        return projection.Definition(communityId, contest);
     }
 
     private static void RequireCommunity(CommunityId communityId)
