@@ -61,7 +61,7 @@ public static class ContestHarness
 
         var activities = new Activity[Math.Min(votes, 1 << 20)];
         say($"built {members:N0} members (invite forest) and {entries:N0} entries in {build.Elapsed.TotalSeconds:F1} s");
-        var heapBefore = Heap();
+        var heapBefore = HeapMeter.Measure();
         var at = ContestWorkload.Start;
         say(string.Empty);
         say("| tenth of the stream | ns per vote | allocated per vote |");
@@ -93,7 +93,7 @@ public static class ContestHarness
 
         var contest = workload.Bench;
         Array.Clear(activities); // the commands are the caller's, not the contest's state
-        var heapAfter = Heap();
+        var heapAfter = HeapMeter.Measure();
         var held = contest.Entries.Sum(e => e.Held.Count);
         say(string.Empty);
         say($"- live votes: {contest.Votes.Count:N0} ({held:N0} held by a fraud rule), heap per live vote: {(double)(heapAfter - heapBefore) / contest.Votes.Count:F0} B");
@@ -113,7 +113,7 @@ public static class ContestHarness
         var winners = Enumerable.Range(0, 3).Select(r => contest.Entries[contest.Ranking.MemberAt(r, out _)]).Select((e, i) => new ContestWinner(i + 1, e.Id, e.Title, [workload.Ids[e.Author]], e.Votes)).ToArray();
         var finished = new ContestFinished { Member = workload.Ids[0], Contest = ContestWorkload.Contest, Winners = winners, OccurredAt = at };
         workload.Projection.ApplyState(workload.State, new CommittedActivity(long.MaxValue, workload.Make(workload.Ids[0], ContestActivityTypes.Finish, 1), at, "fp", [finished]), workload.Members);
-        say($"- after the results: {(double)(Heap() - heapBefore) / entries:F0} B per entry above the contest before its votes (votes, budgets and hot list dropped)");
+        say($"- after the results: {(double)(HeapMeter.Measure() - heapBefore) / entries:F0} B per entry above the contest before its votes (votes, budgets and hot list dropped)");
         say(string.Empty);
     }
 
@@ -197,13 +197,5 @@ public static class ContestHarness
 
         say($"- `RankingAsync` top 10 (the query, with its entries): {reads.Elapsed.TotalMicroseconds / 10_000:F1} µs");
         say(string.Empty);
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }

@@ -16,7 +16,7 @@ internal static class TierMemoryHarness
         var members = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var days = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
         using var workload = new TierWorkload(members);
-        var before = Heap();
+        var before = HeapMeter.Measure();
         var random = new Random(3);
         var clock = Stopwatch.StartNew();
         long activities = 0;
@@ -57,18 +57,10 @@ internal static class TierMemoryHarness
             Console.WriteLine($"entries {entries / members:N1} capacity {capacity / members:N1} keys {keys / members:N1} key capacity {keyCapacity / members:N1}");
         }
 
-        var after = Heap();
+        var after = HeapMeter.Measure();
         GC.KeepAlive(workload.Scores);
         var perMember = (after - before) / (double)members;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {members:N0} members | {days} days of history | {activities:N0} activities | {perMember:N0} B per member | {(after - before) / 1048576.0:N0} MiB | fold {elapsed.TotalNanoseconds / activities:N0} ns per activity |"));
         return 0;
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }
